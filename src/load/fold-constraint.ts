@@ -1,0 +1,141 @@
+import type { QualifiedName, ReferentialAction, Table } from '../model/types.js';
+import { deparse } from '../parse/deparse.js';
+import type { ParsedStatement } from '../parse/parse-script.js';
+import { chooseName, columnsAddition } from './choose-name.js';
+import { display, type SchemaBuilder } from './schema-builder.js';
+import { buildIndexKeys, indexColumnNames, indexNameParts } from './index-keys.js';
+
+const ACTIONS: Record<string, ReferentialAction> = { a: 'no action', r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' };
+
+const names = (list: any[] | undefined): string[] => (list ?? []).map((n: any) => n.String?.sval ?? '');
+
+/** Distinct column references of an expression, in the order PostgreSQL's pull_var_clause meets them. */
+export function columnRefs(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) {
+    for (const item of node) columnRefs(item, out);
+  } else if (node && typeof node === 'object') {
+    const ref = (node as any).ColumnRef;
+    if (ref) {
+      const fields = names(ref.fields);
+      const col = fields[fields.length - 1];
+      if (col && !out.includes(col)) out.push(col);
+      return out;
+    }
+    for (const value of Object.values(node)) columnRefs(value, out);
+  }
+  return out;
+}
+
+/**
+ * Adds a PRIMARY KEY, UNIQUE, CHECK, FOREIGN KEY or EXCLUDE constraint to `table`.
+ * `column` is set for a column constraint (`email text UNIQUE`), which names its column implicitly.
+ */
+export function addConstraint(b: SchemaBuilder, qn: QualifiedName, table: Table, c: any, st: ParsedStatement, column?: string): void {
+  const span = st.locate(c.location);
+  const keys = c.keys?.length ? names(c.keys) : column ? [column] : [];
+  const relTaken = b.relationTaken(qn.schema);
+  switch (c.contype) {
+    case 'CONSTR_PRIMARY': {
+      if (table.primaryKey) return b.note(`table ${display(qn)} already has a primary key; second one ignored`, span);
+      const name = c.conname ?? chooseName(qn.name, null, 'pkey', relTaken);
+      table.primaryKey = { name, columns: keys, span };
+      for (const col of table.columns) if (keys.includes(col.name)) col.notNull = true;
+      b.registerConstraint(qn.schema, name);
+      return;
+    }
+    case 'CONSTR_UNIQUE': {
+      const name = c.conname ?? chooseName(qn.name, columnsAddition(keys), 'key', relTaken);
+      table.uniques.push({
+        name,
+        columns: keys,
+        nullsNotDistinct: !!c.nulls_not_distinct,
+        ...(c.deferrable ? { deferrable: true } : {}),
+        ...(c.initdeferred ? { initiallyDeferred: true } : {}),
+        span,
+      });
+      b.registerConstraint(qn.schema, name);
+      return;
+    }
+    case 'CONSTR_CHECK': {
+      // PostgreSQL names a CHECK after its column only when it references exactly one.
+      const refs = columnRefs(c.raw_expr);
+      const name = c.conname ?? chooseName(qn.name, refs.length === 1 ? refs[0] : null, 'check', b.constraintTaken(qn.schema));
+      table.checks.push({
+        name,
+        expression: deparse(c.raw_expr),
+        ...(c.skip_validation ? { notValid: true } : {}),
+        ...(c.is_no_inherit ? { noInherit: true } : {}),
+        span,
+      });
+      b.registerConstraint(qn.schema, name);
+      return;
+    }
+    case 'CONSTR_FOREIGN': {
+      const refTable = b.qualify(c.pktable);
+      const fkColumns = c.fk_attrs?.length ? names(c.fk_attrs) : column ? [column] : [];
+      let refColumns = names(c.pk_attrs);
+      if (!refColumns.length) {
+        const target = refTable.schema === qn.schema && refTable.name === qn.name ? table : b.table(refTable);
+        refColumns = target?.primaryKey?.columns ?? [];
+        if (!target?.primaryKey) b.note(`foreign key references ${display(refTable)}, which has no primary key here; referenced columns unknown`, span);
+      }
+      const name = c.conname ?? chooseName(qn.name, columnsAddition(fkColumns), 'fkey', b.constraintTaken(qn.schema));
+      const match = c.fk_matchtype === 'f' ? 'full' : c.fk_matchtype === 'p' ? 'partial' : undefined;
+      table.foreignKeys.push({
+        name,
+        columns: fkColumns,
+        refTable,
+        refColumns,
+        onDelete: ACTIONS[c.fk_del_action] ?? 'no action',
+        onUpdate: ACTIONS[c.fk_upd_action] ?? 'no action',
+        ...(match ? { match } : {}),
+        ...(c.deferrable ? { deferrable: true } : {}),
+        ...(c.initdeferred ? { initiallyDeferred: true } : {}),
+        ...(c.skip_validation ? { notValid: true } : {}),
+        span,
+      });
+      b.registerConstraint(qn.schema, name);
+      return;
+    }
+    case 'CONSTR_EXCLUSION': {
+      const pairs = (c.exclusions ?? []).map((pair: any) => pair.List.items);
+      const elements = pairs.map(([elem, ops]: any[]) => ({
+        key: indexColumnNames(buildIndexKeys([elem]))[0],
+        operator: names(ops.List?.items ?? ops).join('.'),
+      }));
+      const keyNames = indexNameParts(pairs.map(([elem]: any[]) => elem));
+      const name = c.conname ?? chooseName(qn.name, columnsAddition(keyNames), 'excl', relTaken);
+      table.exclusions.push({
+        name,
+        method: c.access_method ?? 'gist',
+        elements,
+        where: c.where_clause ? deparse(c.where_clause) : null,
+        span,
+      });
+      b.registerConstraint(qn.schema, name);
+      return;
+    }
+    case 'CONSTR_NOTNULL': {
+      for (const key of keys) {
+        const col = table.columns.find((x) => x.name === key);
+        if (col) col.notNull = true;
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** Drops a named constraint of any kind; returns false when the table has none by that name. */
+export function dropConstraint(b: SchemaBuilder, qn: QualifiedName, table: Table, name: string): boolean {
+  const before = table.uniques.length + table.checks.length + table.foreignKeys.length + table.exclusions.length + (table.primaryKey ? 1 : 0);
+  if (table.primaryKey?.name === name) table.primaryKey = null;
+  table.uniques = table.uniques.filter((u) => u.name !== name);
+  table.checks = table.checks.filter((c) => c.name !== name);
+  table.foreignKeys = table.foreignKeys.filter((f) => f.name !== name);
+  table.exclusions = table.exclusions.filter((e) => e.name !== name);
+  const after = table.uniques.length + table.checks.length + table.foreignKeys.length + table.exclusions.length + (table.primaryKey ? 1 : 0);
+  if (after < before) b.forgetConstraint(qn.schema, name);
+  return after < before;
+}

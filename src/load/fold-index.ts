@@ -1,0 +1,45 @@
+import type { Index } from '../model/types.js';
+import { deparse } from '../parse/deparse.js';
+import type { ParsedStatement } from '../parse/parse-script.js';
+import { chooseName, columnsAddition } from './choose-name.js';
+import { inheritFromPartitionParent } from './fold-table.js';
+import { buildIndexKeys, indexColumnNames, indexNameParts } from './index-keys.js';
+import type { SchemaBuilder } from './schema-builder.js';
+
+/** CREATE INDEX. On a partitioned table (without ON ONLY) every partition gets its own copy. */
+export function foldCreateIndex(b: SchemaBuilder, n: any, st: ParsedStatement): void {
+  const qn = b.qualify(n.relation);
+  const table = b.requireTable(qn);
+  if (!table) return;
+  if (n.idxname && b.relationKind(qn.schema, n.idxname)) {
+    if (!n.if_not_exists) b.note(`relation ${n.idxname} already exists; CREATE INDEX ignored`);
+    return;
+  }
+  const params = n.indexParams ?? [];
+  const keys = buildIndexKeys(params);
+  const name = n.idxname ?? chooseName(qn.name, columnsAddition(indexNameParts(params)), 'idx', b.relationTaken(qn.schema));
+  const index: Index = {
+    name,
+    unique: !!n.unique,
+    method: n.accessMethod ?? 'btree',
+    columns: indexColumnNames(keys),
+    keys,
+    where: n.whereClause ? deparse(n.whereClause) : null,
+    include: (n.indexIncludingParams ?? []).map((p: any) => p.IndexElem.name ?? deparse(p.IndexElem.expr)),
+    span: st.span,
+  };
+  if (n.nulls_not_distinct) index.nullsNotDistinct = true;
+  if (n.relation.inh === false) index.only = true;
+  table.indexes.push(index);
+
+  if (table.partitioning && !index.only) {
+    for (const schema of b.db.schemas) {
+      for (const child of schema.tables) {
+        const parent = child.partitionOf?.parent;
+        if (parent && parent.schema === qn.schema && parent.name === qn.name) {
+          inheritFromPartitionParent(b, { schema: schema.name, name: child.name }, child, table);
+        }
+      }
+    }
+  }
+}

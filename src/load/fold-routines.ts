@@ -1,0 +1,58 @@
+import type { QualifiedName, Trigger } from '../model/types.js';
+import { formatType } from '../parse/format-type.js';
+import type { ParsedStatement } from '../parse/parse-script.js';
+import type { SchemaBuilder } from './schema-builder.js';
+
+const strings = (list: any[] | undefined): string[] => (list ?? []).map((n: any) => n.String?.sval ?? '');
+
+function qualifyRoutine(b: SchemaBuilder, names: string[]): QualifiedName {
+  return b.qualifyNames(names, (s, name) => !!b.schema(s, false)?.functions.some((f) => f.name === name));
+}
+
+const MODE_PREFIX: Record<string, string> = { FUNC_PARAM_INOUT: 'INOUT ', FUNC_PARAM_VARIADIC: 'VARIADIC ' };
+
+/** CREATE [OR REPLACE] FUNCTION / PROCEDURE: name and signature only, as pg_get_function_identity_arguments prints it. */
+export function foldCreateFunction(b: SchemaBuilder, n: any, st: ParsedStatement): void {
+  const qn = qualifyRoutine(b, strings(n.funcname));
+  const params = (n.parameters ?? []).map((p: any) => p.FunctionParameter);
+  const typeOf = (p: any) => formatType(p.argType, b.resolveType).type;
+  const identity = params
+    .filter((p: any) => p.mode !== 'FUNC_PARAM_OUT' && p.mode !== 'FUNC_PARAM_TABLE')
+    .map((p: any) => `${MODE_PREFIX[p.mode] ?? ''}${p.name ? p.name + ' ' : ''}${typeOf(p)}`)
+    .join(', ');
+  const table = params.filter((p: any) => p.mode === 'FUNC_PARAM_TABLE');
+  let returns = '';
+  if (table.length) returns = `TABLE(${table.map((p: any) => `${p.name} ${typeOf(p)}`).join(', ')})`;
+  else if (n.returnType) returns = (n.returnType.setof ? 'SETOF ' : '') + formatType(n.returnType, b.resolveType).type;
+  const language = (n.options ?? []).map((o: any) => o.DefElem).find((d: any) => d.defname === 'language')?.arg?.String?.sval ?? (n.sql_body ? 'sql' : 'sql');
+  const schema = b.schema(qn.schema)!;
+  const fn = { name: qn.name, arguments: identity, returns, language, kind: n.is_procedure ? 'procedure' as const : 'function' as const, span: st.span };
+  const at = schema.functions.findIndex((f) => f.name === fn.name && f.arguments === fn.arguments);
+  if (at >= 0) schema.functions[at] = fn;
+  else schema.functions.push(fn);
+}
+
+// Bits of pg_trigger.tgtype (catalog/pg_trigger.h).
+const TRIGGER = { ROW: 1 << 0, BEFORE: 1 << 1, INSERT: 1 << 2, DELETE: 1 << 3, UPDATE: 1 << 4, TRUNCATE: 1 << 5, INSTEAD: 1 << 6 };
+
+/** CREATE TRIGGER (constraint triggers too). Kept on the table's schema. */
+export function foldCreateTrigger(b: SchemaBuilder, n: any, st: ParsedStatement): void {
+  const table = b.qualify(n.relation);
+  const events: Trigger['events'] = [];
+  if (n.events & TRIGGER.INSERT) events.push('insert');
+  if (n.events & TRIGGER.UPDATE) events.push('update');
+  if (n.events & TRIGGER.DELETE) events.push('delete');
+  if (n.events & TRIGGER.TRUNCATE) events.push('truncate');
+  const trigger: Trigger = {
+    name: n.trigname,
+    table,
+    function: qualifyRoutine(b, strings(n.funcname)),
+    timing: n.timing & TRIGGER.BEFORE ? 'before' : n.timing & TRIGGER.INSTEAD ? 'instead of' : 'after',
+    events,
+    forEach: n.row ? 'row' : 'statement',
+    span: st.span,
+  };
+  const schema = b.schema(table.schema)!;
+  schema.triggers = schema.triggers.filter((t) => !(t.name === trigger.name && t.table.name === table.name));
+  schema.triggers.push(trigger);
+}

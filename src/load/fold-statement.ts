@@ -1,0 +1,165 @@
+import { formatType } from '../parse/format-type.js';
+import type { ParsedStatement } from '../parse/parse-script.js';
+import { foldAlterTable } from './fold-alter-table.js';
+import { foldDrop, foldRename } from './fold-drop-rename.js';
+import { foldCreateIndex } from './fold-index.js';
+import { foldCreateFunction, foldCreateTrigger } from './fold-routines.js';
+import { foldCreateTable } from './fold-table.js';
+import { foldAlterEnum, foldCreateComposite, foldCreateDomain, foldCreateEnum } from './fold-types.js';
+import { foldCreateTableAs, foldCreateView } from './fold-view.js';
+import { display, type SchemaBuilder } from './schema-builder.js';
+
+const strings = (list: any[] | undefined): string[] => (list ?? []).map((n: any) => n.String?.sval ?? '');
+
+function setSearchPath(b: SchemaBuilder, value: string): void {
+  b.searchPath = value
+    .split(',')
+    .map((s) => s.trim().replace(/^"(.*)"$/, '$1'))
+    .filter((s) => s && s !== '$user' && s !== 'pg_catalog');
+}
+
+/** `SELECT pg_catalog.set_config('search_path', '...', false)` as pg_dump writes it. */
+function searchPathFromSelect(node: unknown): string | undefined {
+  let found: string | undefined;
+  const walk = (x: any): void => {
+    if (found !== undefined || !x || typeof x !== 'object') return;
+    if (Array.isArray(x)) return x.forEach(walk);
+    if (x.FuncCall && strings(x.FuncCall.funcname).pop() === 'set_config') {
+      const [name, value] = (x.FuncCall.args ?? []).map((a: any) => a.A_Const?.sval?.sval);
+      if (name === 'search_path' && typeof value === 'string') found = value;
+      return;
+    }
+    Object.values(x).forEach(walk);
+  };
+  walk(node);
+  return found;
+}
+
+function foldSequence(b: SchemaBuilder, n: any, st: ParsedStatement): void {
+  const qn = b.qualify(n.sequence, true);
+  if (b.relationKind(qn.schema, qn.name)) {
+    if (!n.if_not_exists) b.note(`relation ${display(qn)} already exists; CREATE SEQUENCE ignored`);
+    return;
+  }
+  const seq: { name: string; type: string; ownedBy?: any; span: any } = { name: qn.name, type: 'bigint', span: st.span };
+  b.schema(qn.schema)!.sequences.push(seq);
+  applySequenceOptions(b, seq, n.options);
+}
+
+function applySequenceOptions(b: SchemaBuilder, seq: { type: string; ownedBy?: any }, options: any[] | undefined): void {
+  for (const { DefElem: d } of options ?? []) {
+    if (d.defname === 'as') seq.type = formatType(d.arg.TypeName, b.resolveType).type;
+    if (d.defname === 'owned_by') {
+      const parts = strings(d.arg.List?.items ?? d.arg);
+      if (parts.length === 1 && parts[0] === 'none') delete seq.ownedBy;
+      else if (parts.length >= 2) {
+        const column = parts.pop()!;
+        const table = b.qualify({ schemaname: parts.length > 1 ? parts[0] : undefined, relname: parts[parts.length - 1] });
+        seq.ownedBy = { table, column };
+      }
+    }
+  }
+}
+
+function foldComment(b: SchemaBuilder, n: any): void {
+  const kind = String(n.objtype).replace('OBJECT_', '').toLowerCase();
+  const comment: string | undefined = n.comment ?? undefined;
+  const set = (target: { comment?: string } | undefined) => {
+    if (!target) return;
+    if (comment === undefined) delete target.comment;
+    else target.comment = comment;
+  };
+  const parts = n.object.List ? strings(n.object.List.items) : n.object.String ? [n.object.String.sval] : n.object.TypeName ? strings(n.object.TypeName.names) : [];
+  if (kind === 'schema') return set(b.schema(parts[0], false));
+  if (kind === 'column') {
+    const column = parts.pop()!;
+    const table = b.table(b.qualify({ schemaname: parts.length > 1 ? parts[0] : undefined, relname: parts[parts.length - 1] }));
+    return set(table?.columns.find((c) => c.name === column));
+  }
+  const qn = b.qualify({ schemaname: parts.length > 1 ? parts[0] : undefined, relname: parts[parts.length - 1] });
+  const schema = b.schema(qn.schema, false);
+  if (kind === 'table') return set(b.table(qn));
+  if (kind === 'view' || kind === 'matview') return set(schema?.views.find((v) => v.name === qn.name));
+  if (kind === 'type') return set(schema?.enums.find((e) => e.name === qn.name));
+}
+
+function foldSetSchema(b: SchemaBuilder, n: any): void {
+  if (n.objectType !== 'OBJECT_TABLE' || !n.relation) return;
+  const qn = b.qualify(n.relation);
+  const from = b.schema(qn.schema, false);
+  const table = b.table(qn);
+  if (!from || !table) return b.note(`table ${display(qn)} is not defined at this point`);
+  from.tables = from.tables.filter((t) => t !== table);
+  b.schema(n.newschema)!.tables.push(table);
+}
+
+/** Applies one parsed statement to the model being built. */
+export function foldStatement(b: SchemaBuilder, st: ParsedStatement): void {
+  b.current = st;
+  const n = st.node;
+  switch (st.type) {
+    case 'CreateSchemaStmt': {
+      if (b.schema(n.schemaname, false) && !n.if_not_exists) b.note(`schema ${n.schemaname} already exists`);
+      b.schema(n.schemaname);
+      // CREATE SCHEMA s CREATE TABLE t ...: PostgreSQL runs the elements with s first on
+      // the search_path, so unqualified names inside are created in and resolved from s.
+      const saved = b.searchPath;
+      b.searchPath = [n.schemaname, ...saved];
+      for (const elt of n.schemaElts ?? []) {
+        const [type, node] = Object.entries(elt)[0] as [string, any];
+        foldStatement(b, { ...st, type, node });
+        b.counts.modelled--; // counted once, as the CREATE SCHEMA
+      }
+      b.searchPath = saved;
+      break;
+    }
+    case 'CreateStmt': foldCreateTable(b, n, st); break;
+    case 'IndexStmt': foldCreateIndex(b, n, st); break;
+    case 'AlterTableStmt': foldAlterTable(b, n, st); break;
+    case 'RenameStmt': foldRename(b, n); break;
+    case 'DropStmt': foldDrop(b, n); break;
+    case 'AlterObjectSchemaStmt': foldSetSchema(b, n); break;
+    case 'CreateEnumStmt': foldCreateEnum(b, n, st); break;
+    case 'AlterEnumStmt': foldAlterEnum(b, n); break;
+    case 'CreateDomainStmt': foldCreateDomain(b, n, st); break;
+    case 'CompositeTypeStmt': foldCreateComposite(b, n, st); break;
+    case 'CreateSeqStmt': foldSequence(b, n, st); break;
+    case 'AlterSeqStmt': {
+      const qn = b.qualify(n.sequence);
+      const seq = b.schema(qn.schema, false)?.sequences.find((s) => s.name === qn.name);
+      if (seq) applySequenceOptions(b, seq, n.options);
+      else if (!n.missing_ok) b.note(`sequence ${display(qn)} is not defined at this point`);
+      break;
+    }
+    case 'ViewStmt': foldCreateView(b, n, st); break;
+    case 'CreateTableAsStmt': foldCreateTableAs(b, n, st); break;
+    case 'CreateFunctionStmt': foldCreateFunction(b, n, st); break;
+    case 'CreateTrigStmt': foldCreateTrigger(b, n, st); break;
+    case 'CreateExtensionStmt': {
+      if (b.db.extensions.some((e) => e.name === n.extname)) break;
+      const schema = (n.options ?? []).map((o: any) => o.DefElem).find((d: any) => d.defname === 'schema')?.arg?.String?.sval;
+      b.db.extensions.push({ name: n.extname, schema: schema ?? b.creationSchema() });
+      break;
+    }
+    case 'CommentStmt': foldComment(b, n); break;
+    case 'VariableSetStmt':
+      if (n.name === 'search_path') {
+        if (n.kind === 'VAR_SET_VALUE') setSearchPath(b, (n.args ?? []).map((a: any) => a.A_Const?.sval?.sval ?? '').join(','));
+        else setSearchPath(b, 'public');
+      }
+      break;
+    case 'SelectStmt': {
+      const path = searchPathFromSelect(n);
+      if (path !== undefined) setSearchPath(b, path);
+      break;
+    }
+    case 'DoStmt':
+      b.counts.notModelled++;
+      b.note('DO block: not modelled statically; use --exact to run it on the embedded engine');
+      return;
+    default:
+      b.counts.skipped++;
+      return;
+  }
+  b.counts.modelled++;
+}

@@ -1,0 +1,194 @@
+import { emptyTable } from '../model/empty.js';
+import type { Column, Index, QualifiedName, Table } from '../model/types.js';
+import { deparse } from '../parse/deparse.js';
+import { formatType } from '../parse/format-type.js';
+import type { ParsedStatement } from '../parse/parse-script.js';
+import { chooseName, columnsAddition } from './choose-name.js';
+import { addConstraint } from './fold-constraint.js';
+import { display, type SchemaBuilder } from './schema-builder.js';
+
+const lastName = (list: any[] | undefined): string | undefined => {
+  const parts = (list ?? []).map((n: any) => n.String?.sval ?? '');
+  return parts.length ? parts[parts.length - 1] : undefined;
+};
+
+/** Text of a sequence reference inside nextval(), as regclass output prints it. */
+function regclassText(seq: QualifiedName): string {
+  return seq.schema === 'public' ? seq.name : `${seq.schema}.${seq.name}`;
+}
+
+/**
+ * Adds one column (CREATE TABLE element or ALTER TABLE ADD COLUMN) with its column
+ * constraints. Constraints that need the whole table (PK, UNIQUE, FK, CHECK) are returned
+ * for the caller to add once every column exists, as PostgreSQL does.
+ */
+export function addColumn(b: SchemaBuilder, qn: QualifiedName, table: Table, def: any, st: ParsedStatement): any[] {
+  const { type, serial } = formatType(def.typeName, b.resolveType);
+  const column: Column = { name: def.colname, type, notNull: false, default: null, span: st.locate(def.location) };
+  const collation = lastName(def.collClause?.collname);
+  if (collation) column.collation = collation;
+  const deferred: any[] = [];
+
+  for (const wrapped of def.constraints ?? []) {
+    const c = wrapped.Constraint;
+    switch (c.contype) {
+      case 'CONSTR_NOTNULL': column.notNull = true; break;
+      case 'CONSTR_NULL': column.notNull = false; break;
+      case 'CONSTR_DEFAULT': column.default = deparse(c.raw_expr); break;
+      case 'CONSTR_IDENTITY':
+        column.identity = c.generated_when === 'a' ? 'always' : 'by default';
+        column.notNull = true;
+        break;
+      case 'CONSTR_GENERATED': column.generated = deparse(c.raw_expr); break;
+      default: deferred.push(c);
+    }
+  }
+
+  const existing = table.columns.find((col) => col.name === column.name);
+  if (existing) {
+    // A column inherited from a parent merges with the local definition.
+    existing.notNull ||= column.notNull;
+    if (column.default !== null) existing.default = column.default;
+  } else {
+    table.columns.push(column);
+  }
+
+  if (serial) {
+    // serial = a sequence owned by the column + NOT NULL + DEFAULT nextval(...).
+    const seq = { schema: qn.schema, name: chooseName(qn.name, column.name, 'seq', b.relationTaken(qn.schema)) };
+    b.schema(qn.schema)!.sequences.push({ name: seq.name, type: serial, ownedBy: { table: qn, column: column.name }, span: column.span });
+    column.notNull = true;
+    column.default = `nextval('${regclassText(seq)}'::regclass)`;
+  }
+  return deferred;
+}
+
+function copyIndexFor(b: SchemaBuilder, qn: QualifiedName, source: Index, label: 'idx' | 'key' | 'pkey'): Index {
+  const parts = source.keys.map((k) => k.column ?? 'expr');
+  const name = chooseName(qn.name, label === 'pkey' ? null : columnsAddition(parts), label, b.relationTaken(qn.schema));
+  return { ...structuredClone(source), name, span: undefined, only: undefined };
+}
+
+/** What a partition gets from its parent: columns, inherited CHECKs, FKs, and its own copies of indexes. */
+export function inheritFromPartitionParent(b: SchemaBuilder, qn: QualifiedName, table: Table, parent: Table): void {
+  if (!table.columns.length) table.columns = structuredClone(parent.columns).map((c) => ({ ...c, span: undefined, comment: undefined, identity: undefined }));
+  for (const check of parent.checks) if (!check.noInherit && !table.checks.some((c) => c.name === check.name)) table.checks.push({ ...check, span: undefined });
+  for (const fk of parent.foreignKeys) if (!table.foreignKeys.some((f) => f.name === fk.name)) table.foreignKeys.push({ ...structuredClone(fk), span: undefined });
+  if (parent.primaryKey && !table.primaryKey) {
+    const name = chooseName(qn.name, null, 'pkey', b.relationTaken(qn.schema));
+    table.primaryKey = { name, columns: [...parent.primaryKey.columns] };
+    for (const col of table.columns) if (parent.primaryKey.columns.includes(col.name)) col.notNull = true;
+  }
+  for (const u of parent.uniques) {
+    if (table.uniques.some((x) => x.columns.join() === u.columns.join())) continue;
+    const name = chooseName(qn.name, columnsAddition(u.columns), 'key', b.relationTaken(qn.schema));
+    table.uniques.push({ ...structuredClone(u), name, span: undefined });
+  }
+  for (const index of parent.indexes) {
+    if (table.indexes.some((i) => sameIndexShape(i, index))) continue;
+    table.indexes.push(copyIndexFor(b, qn, index, 'idx'));
+  }
+}
+
+export function sameIndexShape(a: Index, b: Index): boolean {
+  return JSON.stringify([a.keys, a.unique, a.method, a.where, a.include]) === JSON.stringify([b.keys, b.unique, b.method, b.where, b.include]);
+}
+
+function boundText(spec: any): string {
+  if (spec.is_default) return 'DEFAULT';
+  // MINVALUE / MAXVALUE arrive as column references; PostgreSQL prints them in capitals.
+  const datum = (d: any) => (d.ColumnRef ? String(d.ColumnRef.fields[0].String.sval).toUpperCase() : deparse(d));
+  const list = (items: any[] | undefined) => (items ?? []).map(datum).join(', ');
+  switch (spec.strategy) {
+    case 'l': return `FOR VALUES IN (${list(spec.listdatums)})`;
+    case 'r': return `FOR VALUES FROM (${list(spec.lowerdatums)}) TO (${list(spec.upperdatums)})`;
+    default: return `FOR VALUES WITH (modulus ${spec.modulus}, remainder ${spec.remainder})`;
+  }
+}
+
+export function attachPartition(b: SchemaBuilder, child: QualifiedName, table: Table, parentName: QualifiedName, bound: any): void {
+  const parent = b.table(parentName);
+  if (!parent) return b.note(`partition parent ${display(parentName)} is not defined at this point`);
+  table.partitionOf = { parent: parentName, bound: boundText(bound) };
+  inheritFromPartitionParent(b, child, table, parent);
+}
+
+const LIKE = { DEFAULTS: 1 << 3, CONSTRAINTS: 1 << 2, GENERATED: 1 << 4, IDENTITY: 1 << 5, INDEXES: 1 << 6, COMMENTS: 1 << 0 };
+
+function copyLike(b: SchemaBuilder, qn: QualifiedName, table: Table, like: any): void {
+  const source = b.requireTable(b.qualify(like.relation));
+  if (!source) return;
+  const opts: number = like.options ?? 0;
+  for (const col of source.columns) {
+    table.columns.push({
+      name: col.name,
+      type: col.type,
+      notNull: col.notNull,
+      // Without INCLUDING DEFAULTS nothing of the default is copied, serial's nextval included.
+      default: opts & LIKE.DEFAULTS ? col.default : null,
+      ...(opts & LIKE.IDENTITY && col.identity ? { identity: col.identity } : {}),
+      ...(opts & LIKE.GENERATED && col.generated ? { generated: col.generated } : {}),
+      ...(col.collation ? { collation: col.collation } : {}),
+      ...(opts & LIKE.COMMENTS && col.comment ? { comment: col.comment } : {}),
+    });
+  }
+  if (opts & LIKE.CONSTRAINTS) for (const check of source.checks) table.checks.push({ ...check, span: undefined });
+  if (opts & LIKE.INDEXES) {
+    if (source.primaryKey) table.primaryKey = { name: chooseName(qn.name, null, 'pkey', b.relationTaken(qn.schema)), columns: [...source.primaryKey.columns] };
+    for (const u of source.uniques) table.uniques.push({ ...u, name: chooseName(qn.name, columnsAddition(u.columns), 'key', b.relationTaken(qn.schema)), span: undefined });
+    for (const index of source.indexes) table.indexes.push(copyIndexFor(b, qn, index, 'idx'));
+  }
+}
+
+/** CREATE TABLE (also PARTITION OF, INHERITS, LIKE, and inside CREATE SCHEMA). */
+export function foldCreateTable(b: SchemaBuilder, n: any, st: ParsedStatement): void {
+  const qn = b.qualify(n.relation, true);
+  const schema = b.schema(qn.schema)!;
+  if (b.relationKind(qn.schema, qn.name)) {
+    if (!n.if_not_exists) b.note(`relation ${display(qn)} already exists; CREATE TABLE ignored`);
+    return;
+  }
+  if (n.ofTypename) b.note(`CREATE TABLE ${display(qn)} OF type: columns are not modelled statically; use --exact`);
+  const table = emptyTable(qn.name);
+  table.span = st.span;
+  if (n.relation.relpersistence === 'u') table.unlogged = true;
+  schema.tables.push(table);
+
+  for (const inh of n.inhRelations ?? []) {
+    const parentName = b.qualify(inh.RangeVar);
+    if (n.partbound) continue;
+    const parent = b.requireTable(parentName);
+    (table.inherits ??= []).push(parentName);
+    if (!parent) continue;
+    for (const col of parent.columns) if (!table.columns.some((c) => c.name === col.name)) table.columns.push({ ...col, span: undefined, comment: undefined, identity: undefined });
+    for (const check of parent.checks) if (!check.noInherit) table.checks.push({ ...check, span: undefined });
+  }
+
+  const deferred: any[] = [];
+  for (const elt of n.tableElts ?? []) {
+    if (elt.ColumnDef) {
+      for (const c of addColumn(b, qn, table, elt.ColumnDef, st)) deferred.push({ c, column: elt.ColumnDef.colname });
+    } else if (elt.Constraint) {
+      deferred.push({ c: elt.Constraint });
+    } else if (elt.TableLikeClause) {
+      copyLike(b, qn, table, elt.TableLikeClause);
+    }
+  }
+  // PostgreSQL adds CHECKs while creating the table, then keys, then foreign keys.
+  const order = (c: any) => (c.contype === 'CONSTR_CHECK' ? 0 : c.contype === 'CONSTR_FOREIGN' ? 2 : 1);
+  deferred.sort((x, y) => order(x.c) - order(y.c));
+  for (const { c, column } of deferred) addConstraint(b, qn, table, c, st, column);
+
+  if (n.partspec) {
+    const spec = n.partspec;
+    const strategy = String(spec.strategy).replace('PARTITION_STRATEGY_', '').toLowerCase() as 'range' | 'list' | 'hash';
+    table.partitioning = {
+      strategy,
+      keys: (spec.partParams ?? []).map((p: any) => p.PartitionElem.name ?? deparse(p.PartitionElem.expr)),
+    };
+  }
+  if (n.partbound) {
+    const parentName = b.qualify(n.inhRelations[0].RangeVar);
+    attachPartition(b, qn, table, parentName, n.partbound);
+  }
+}

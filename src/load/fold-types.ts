@@ -1,0 +1,63 @@
+import { deparse } from '../parse/deparse.js';
+import { formatType } from '../parse/format-type.js';
+import type { ParsedStatement } from '../parse/parse-script.js';
+import { chooseName } from './choose-name.js';
+import { display, type SchemaBuilder } from './schema-builder.js';
+
+const strings = (list: any[] | undefined): string[] => (list ?? []).map((n: any) => n.String?.sval ?? '');
+
+function qualifyType(b: SchemaBuilder, names: string[]) {
+  return b.qualifyNames(names, (s, name) => b.typeExists(s, name));
+}
+
+/** CREATE TYPE ... AS ENUM */
+export function foldCreateEnum(b: SchemaBuilder, n: any, st: ParsedStatement): void {
+  const names = strings(n.typeName);
+  const qn = names.length >= 2 ? { schema: names[0], name: names[1] } : { schema: b.creationSchema(), name: names[0] };
+  if (b.typeExists(qn.schema, qn.name)) return b.note(`type ${display(qn)} already exists`);
+  b.schema(qn.schema)!.enums.push({ name: qn.name, values: (n.vals ?? []).map((v: any) => v.String.sval), span: st.span });
+}
+
+/** ALTER TYPE ... ADD VALUE [BEFORE|AFTER] / RENAME VALUE */
+export function foldAlterEnum(b: SchemaBuilder, n: any): void {
+  const qn = qualifyType(b, strings(n.typeName));
+  const e = b.schema(qn.schema, false)?.enums.find((x) => x.name === qn.name);
+  if (!e) return b.note(`enum ${display(qn)} is not defined at this point`);
+  if (n.oldVal) {
+    const i = e.values.indexOf(n.oldVal);
+    if (i >= 0) e.values[i] = n.newVal;
+    return;
+  }
+  if (e.values.includes(n.newVal)) return;
+  const at = n.newValNeighbor ? e.values.indexOf(n.newValNeighbor) : -1;
+  if (at < 0) e.values.push(n.newVal);
+  else e.values.splice(n.newValIsAfter ? at + 1 : at, 0, n.newVal);
+}
+
+/** CREATE DOMAIN */
+export function foldCreateDomain(b: SchemaBuilder, n: any, st: ParsedStatement): void {
+  const names = strings(n.domainname);
+  const qn = names.length >= 2 ? { schema: names[0], name: names[1] } : { schema: b.creationSchema(), name: names[0] };
+  const domain = { name: qn.name, type: formatType(n.typeName, b.resolveType).type, notNull: false, default: null as string | null, checks: [] as { name: string; expression: string }[], span: st.span };
+  for (const wrapped of n.constraints ?? []) {
+    const c = wrapped.Constraint;
+    if (c.contype === 'CONSTR_NOTNULL') domain.notNull = true;
+    else if (c.contype === 'CONSTR_DEFAULT') domain.default = deparse(c.raw_expr);
+    else if (c.contype === 'CONSTR_CHECK') {
+      // Domain CHECKs are named after the domain (domainAddCheckConstraint).
+      const name = c.conname ?? chooseName(qn.name, null, 'check', (x) => domain.checks.some((k) => k.name === x));
+      domain.checks.push({ name, expression: deparse(c.raw_expr) });
+    }
+  }
+  b.schema(qn.schema)!.domains.push(domain);
+}
+
+/** CREATE TYPE ... AS (composite) */
+export function foldCreateComposite(b: SchemaBuilder, n: any, st: ParsedStatement): void {
+  const qn = b.qualify(n.typevar, true);
+  b.schema(qn.schema)!.compositeTypes.push({
+    name: qn.name,
+    attributes: (n.coldeflist ?? []).map((c: any) => ({ name: c.ColumnDef.colname, type: formatType(c.ColumnDef.typeName, b.resolveType).type })),
+    span: st.span,
+  });
+}

@@ -1,0 +1,127 @@
+import { emptyDatabase, emptySchema } from '../model/empty.js';
+import type { Database, QualifiedName, Schema, Span, Table } from '../model/types.js';
+import type { Note } from '../parse/parse-script.js';
+import { quoteIdent } from '../parse/format-type.js';
+
+/**
+ * The mutable state of a static load: the model being built, the session's search_path,
+ * and the name registries PostgreSQL consults when it invents names.
+ */
+export class SchemaBuilder {
+  readonly db: Database = emptyDatabase();
+  readonly notes: Note[] = [];
+  /** `SET search_path` as the script leaves it; `"$user"` is ignored (no session user). */
+  searchPath: string[] = ['public'];
+  /** Counts of statements by what happened to them. */
+  readonly counts = { modelled: 0, skipped: 0, notModelled: 0 };
+  /** Set by the caller before folding each statement, for notes and spans. */
+  current: { span: Span } | undefined;
+  /** Auto-named constraints are unique per schema (ConstraintNameExists); so are relations. */
+  private readonly constraintNames = new Map<string, Set<string>>();
+
+  constructor() {
+    this.schema('public');
+  }
+
+  note(message: string, span = this.current?.span): void {
+    this.notes.push({ message, span });
+  }
+
+  schema(name: string, create = true): Schema | undefined {
+    let schema = this.db.schemas.find((s) => s.name === name);
+    if (!schema && create) {
+      schema = emptySchema(name);
+      this.db.schemas.push(schema);
+    }
+    return schema;
+  }
+
+  /** The schema unqualified objects are created in: the first existing one on the path. */
+  creationSchema(): string {
+    return this.searchPath.find((s) => this.schema(s, false)) ?? 'public';
+  }
+
+  /** A RangeVar (or name list) → qualified name, resolving unqualified names on the path. */
+  qualify(rangeVar: { schemaname?: string; relname: string }, forCreate = false): QualifiedName {
+    if (rangeVar.schemaname) return { schema: rangeVar.schemaname, name: rangeVar.relname };
+    if (forCreate) return { schema: this.creationSchema(), name: rangeVar.relname };
+    const found = this.searchPath.find((s) => this.relationKind(s, rangeVar.relname));
+    return { schema: found ?? this.creationSchema(), name: rangeVar.relname };
+  }
+
+  /** Resolves a `[schema, ]name` list for a non-relation object (type, function). */
+  qualifyNames(names: string[], exists: (schema: string, name: string) => boolean): QualifiedName {
+    if (names.length >= 2) return { schema: names[names.length - 2], name: names[names.length - 1] };
+    const name = names[0];
+    const found = this.searchPath.find((s) => exists(s, name));
+    return { schema: found ?? this.creationSchema(), name };
+  }
+
+  table(qn: QualifiedName): Table | undefined {
+    return this.schema(qn.schema, false)?.tables.find((t) => t.name === qn.name);
+  }
+
+  requireTable(qn: QualifiedName): Table | undefined {
+    const table = this.table(qn);
+    if (!table) this.note(`table ${display(qn)} is not defined at this point; statement ignored`);
+    return table;
+  }
+
+  relationKind(schemaName: string, name: string): 'table' | 'view' | 'index' | 'sequence' | 'type' | undefined {
+    const schema = this.schema(schemaName, false);
+    if (!schema) return undefined;
+    if (schema.tables.some((t) => t.name === name)) return 'table';
+    if (schema.views.some((v) => v.name === name)) return 'view';
+    if (schema.sequences.some((s) => s.name === name)) return 'sequence';
+    if (schema.tables.some((t) => t.indexes.some((i) => i.name === name))) return 'index';
+    // Constraint-backed indexes share the relation namespace too.
+    if (schema.tables.some((t) => t.primaryKey?.name === name || t.uniques.some((u) => u.name === name) || t.exclusions.some((e) => e.name === name))) return 'index';
+    if (schema.compositeTypes.some((c) => c.name === name)) return 'type';
+    return undefined;
+  }
+
+  typeExists(schemaName: string, name: string): boolean {
+    const schema = this.schema(schemaName, false);
+    if (!schema) return false;
+    return (
+      schema.enums.some((e) => e.name === name) ||
+      schema.domains.some((d) => d.name === name) ||
+      schema.compositeTypes.some((c) => c.name === name) ||
+      schema.tables.some((t) => t.name === name) ||
+      schema.views.some((v) => v.name === name)
+    );
+  }
+
+  /** Model spelling of a user type: qualified unless it lives in `public`. */
+  resolveType = (names: string[]): string => {
+    if (names.length >= 2) {
+      const [schema, name] = names.slice(-2);
+      return schema === 'public' || schema === 'pg_catalog' ? quoteIdent(name) : `${quoteIdent(schema)}.${quoteIdent(name)}`;
+    }
+    const found = this.searchPath.find((s) => this.typeExists(s, names[0]));
+    return found && found !== 'public' ? `${quoteIdent(found)}.${quoteIdent(names[0])}` : quoteIdent(names[0]);
+  };
+
+  relationTaken(schema: string): (name: string) => boolean {
+    return (name) => this.relationKind(schema, name) !== undefined;
+  }
+
+  constraintTaken(schema: string, extra?: (name: string) => boolean): (name: string) => boolean {
+    const set = this.constraintNames.get(schema);
+    return (name) => (set?.has(name) ?? false) || (extra?.(name) ?? false);
+  }
+
+  registerConstraint(schema: string, name: string): void {
+    let set = this.constraintNames.get(schema);
+    if (!set) this.constraintNames.set(schema, (set = new Set()));
+    set.add(name);
+  }
+
+  forgetConstraint(schema: string, name: string): void {
+    this.constraintNames.get(schema)?.delete(name);
+  }
+}
+
+export function display(qn: QualifiedName): string {
+  return qn.schema === 'public' ? qn.name : `${qn.schema}.${qn.name}`;
+}

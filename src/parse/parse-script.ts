@@ -1,0 +1,93 @@
+import { loadModule, parseSync } from 'libpg-query';
+import { SchemawiseError } from '../errors.js';
+import type { Span } from '../model/types.js';
+import { byteOffsetMapper, SourcePositions } from './source-positions.js';
+import { splitSql } from './split-sql.js';
+
+/** One parsed statement: its node (`{ CreateStmt: {...} }`) and where it came from. */
+export interface ParsedStatement {
+  /** The node type, e.g. `CreateStmt`. */
+  type: string;
+  /** The node's fields. */
+  node: any;
+  text: string;
+  span: Span;
+  /** The span of a node inside this statement, from the node's `location` (a byte offset). */
+  locate(location: number | undefined): Span;
+}
+
+export interface Note {
+  message: string;
+  span?: Span;
+}
+
+export interface ParsedScript {
+  statements: ParsedStatement[];
+  notes: Note[];
+  /** Statements that change no schema (INSERT, COPY, GRANT, ...), counted, not parsed. */
+  skipped: number;
+}
+
+let loaded: Promise<void> | undefined;
+/** The parser is WebAssembly: it must be instantiated once before `parseScript`. */
+export function initParser(): Promise<void> {
+  return (loaded ??= loadModule());
+}
+
+// Statements that cannot change a schema. They are counted and skipped without parsing,
+// which keeps data-heavy dumps fast; the price is that a syntax error inside one of them
+// is not reported (PostgreSQL would report it on execution, `--exact`).
+const DATA_OR_SESSION = new Set([
+  'insert', 'update', 'delete', 'merge', 'copy', 'grant', 'revoke', 'analyze', 'analyse', 'vacuum',
+  'begin', 'start', 'commit', 'end', 'rollback', 'abort', 'savepoint', 'release', 'lock', 'truncate',
+  'refresh', 'cluster', 'reindex', 'checkpoint', 'listen', 'notify', 'unlisten', 'discard', 'reset',
+  'prepare', 'execute', 'deallocate', 'fetch', 'close', 'declare', 'move', 'show', 'explain', 'values',
+  'call', 'load', 'table', 'security', 'import',
+]);
+
+/** Splits and parses a SQL script; throws `SchemawiseError` at the first syntax error. */
+export function parseScript(file: string, text: string): ParsedScript {
+  const positions = new SourcePositions(file, text);
+  const statements: ParsedStatement[] = [];
+  const notes: Note[] = [];
+  let skipped = 0;
+
+  for (const chunk of splitSql(text)) {
+    if (chunk.kind === 'meta') {
+      notes.push({ message: `psql meta-command skipped: ${chunk.text.slice(0, 60)}`, span: positions.span(chunk.start) });
+      continue;
+    }
+    const keyword = /^[A-Za-z_]+/.exec(chunk.text)?.[0].toLowerCase() ?? '';
+    if (
+      DATA_OR_SESSION.has(keyword) ||
+      (keyword === 'select' && !/set_config/i.test(chunk.text)) ||
+      (keyword === 'set' && !/search_path/i.test(chunk.text)) ||
+      (keyword === 'with' && !/^with\b[\s\S]*\bset_config\b/i.test(chunk.text))
+    ) {
+      skipped++;
+      continue;
+    }
+    let result;
+    try {
+      result = parseSync(chunk.text);
+    } catch (error: any) {
+      // The parser reports the cursor as a character offset into the text it was given.
+      const cursor = typeof error?.sqlDetails?.cursorPosition === 'number' ? error.sqlDetails.cursorPosition : 0;
+      throw new SchemawiseError(String(error?.message ?? error), positions.span(chunk.start + Math.max(0, cursor)));
+    }
+    const toChar = byteOffsetMapper(chunk.text);
+    for (const raw of result.stmts ?? []) {
+      const [type, node] = Object.entries(raw.stmt as object)[0];
+      const offset = chunk.start + toChar(raw.stmt_location ?? 0);
+      statements.push({
+        type,
+        node,
+        text: chunk.text,
+        span: positions.span(offset),
+        locate: (location) =>
+          location === undefined || location < 0 ? positions.span(offset) : positions.span(chunk.start + toChar(location)),
+      });
+    }
+  }
+  return { statements, notes, skipped };
+}
