@@ -3,7 +3,7 @@ import { deparse } from '../parse/deparse.js';
 import { formatType } from '../parse/format-type.js';
 import type { ParsedStatement } from '../parse/parse-script.js';
 import { addConstraint, dropConstraint } from './fold-constraint.js';
-import { addColumn, attachPartition } from './fold-table.js';
+import { addColumn, attachPartition, propagateToPartitions } from './fold-table.js';
 import { display, type SchemaBuilder } from './schema-builder.js';
 
 /** ALTER TABLE / ALTER INDEX / ALTER SEQUENCE ... : the subcommands that change the model. */
@@ -66,6 +66,7 @@ export function foldAlterTable(b: SchemaBuilder, n: any, st: ParsedStatement): v
         break;
       case 'AT_AddConstraint':
         addConstraint(b, qn, table, cmd.def.Constraint, st);
+        propagateToPartitions(b, qn, table);
         break;
       case 'AT_AddIndexConstraint':
         addConstraintUsingIndex(b, qn, table, cmd.def.IndexStmt ?? cmd.def, st);

@@ -2,7 +2,7 @@ import type { Index } from '../model/types.js';
 import { deparse } from '../parse/deparse.js';
 import type { ParsedStatement } from '../parse/parse-script.js';
 import { chooseName, columnsAddition } from './choose-name.js';
-import { inheritFromPartitionParent } from './fold-table.js';
+import { propagateToPartitions } from './fold-table.js';
 import { buildIndexKeys, indexColumnNames, indexNameParts } from './index-keys.js';
 import type { SchemaBuilder } from './schema-builder.js';
 
@@ -32,14 +32,5 @@ export function foldCreateIndex(b: SchemaBuilder, n: any, st: ParsedStatement): 
   if (n.relation.inh === false) index.only = true;
   table.indexes.push(index);
 
-  if (table.partitioning && !index.only) {
-    for (const schema of b.db.schemas) {
-      for (const child of schema.tables) {
-        const parent = child.partitionOf?.parent;
-        if (parent && parent.schema === qn.schema && parent.name === qn.name) {
-          inheritFromPartitionParent(b, { schema: schema.name, name: child.name }, child, table);
-        }
-      }
-    }
-  }
+  if (!index.only) propagateToPartitions(b, qn, table);
 }

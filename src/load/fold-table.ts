@@ -23,7 +23,13 @@ function regclassText(seq: QualifiedName): string {
  * for the caller to add once every column exists, as PostgreSQL does.
  */
 export function addColumn(b: SchemaBuilder, qn: QualifiedName, table: Table, def: any, st: ParsedStatement): any[] {
-  const { type, serial } = formatType(def.typeName, b.resolveType);
+  // `PARTITION OF p (col WITH OPTIONS DEFAULT 0)` names a column the parent defines.
+  const inherited = def.typeName ? undefined : table.columns.find((c) => c.name === def.colname);
+  if (!def.typeName && !inherited) {
+    b.note(`column ${def.colname} is not defined on the parent of ${display(qn)}`, st.locate(def.location));
+    return [];
+  }
+  const { type, serial } = inherited ? { type: inherited.type, serial: undefined } : formatType(def.typeName, b.resolveType);
   const column: Column = { name: def.colname, type, notNull: false, default: null, span: st.locate(def.location) };
   const collation = lastName(def.collClause?.collname);
   if (collation) column.collation = collation;
@@ -40,6 +46,12 @@ export function addColumn(b: SchemaBuilder, qn: QualifiedName, table: Table, def
         column.notNull = true;
         break;
       case 'CONSTR_GENERATED': column.generated = deparse(c.raw_expr); break;
+      // `REFERENCES t DEFERRABLE INITIALLY DEFERRED` arrives as separate attribute nodes
+      // that qualify the constraint before them.
+      case 'CONSTR_ATTR_DEFERRABLE': if (deferred.length) deferred[deferred.length - 1] = { ...deferred[deferred.length - 1], deferrable: true }; break;
+      case 'CONSTR_ATTR_NOT_DEFERRABLE': if (deferred.length) deferred[deferred.length - 1] = { ...deferred[deferred.length - 1], deferrable: false }; break;
+      case 'CONSTR_ATTR_DEFERRED': if (deferred.length) deferred[deferred.length - 1] = { ...deferred[deferred.length - 1], initdeferred: true }; break;
+      case 'CONSTR_ATTR_IMMEDIATE': if (deferred.length) deferred[deferred.length - 1] = { ...deferred[deferred.length - 1], initdeferred: false }; break;
       default: deferred.push(c);
     }
   }
@@ -87,6 +99,17 @@ export function inheritFromPartitionParent(b: SchemaBuilder, qn: QualifiedName, 
   for (const index of parent.indexes) {
     if (table.indexes.some((i) => sameIndexShape(i, index))) continue;
     table.indexes.push(copyIndexFor(b, qn, index, 'idx'));
+  }
+}
+
+/** After the parent changed (new index, constraint): each partition gets its copy, as PostgreSQL does. */
+export function propagateToPartitions(b: SchemaBuilder, qn: QualifiedName, parent: Table): void {
+  if (!parent.partitioning) return;
+  for (const schema of b.db.schemas) {
+    for (const child of schema.tables) {
+      const of = child.partitionOf?.parent;
+      if (of && of.schema === qn.schema && of.name === qn.name) inheritFromPartitionParent(b, { schema: schema.name, name: child.name }, child, parent);
+    }
   }
 }
 
@@ -164,6 +187,11 @@ export function foldCreateTable(b: SchemaBuilder, n: any, st: ParsedStatement): 
     for (const check of parent.checks) if (!check.noInherit) table.checks.push({ ...check, span: undefined });
   }
 
+  const partitionParent = n.partbound ? b.qualify(n.inhRelations[0].RangeVar) : undefined;
+  if (partitionParent) {
+    const parent = b.table(partitionParent);
+    if (parent) table.columns = structuredClone(parent.columns).map((c) => ({ ...c, span: undefined, comment: undefined, identity: undefined }));
+  }
   const deferred: any[] = [];
   for (const elt of n.tableElts ?? []) {
     if (elt.ColumnDef) {
@@ -187,8 +215,5 @@ export function foldCreateTable(b: SchemaBuilder, n: any, st: ParsedStatement): 
       keys: (spec.partParams ?? []).map((p: any) => p.PartitionElem.name ?? deparse(p.PartitionElem.expr)),
     };
   }
-  if (n.partbound) {
-    const parentName = b.qualify(n.inhRelations[0].RangeVar);
-    attachPartition(b, qn, table, parentName, n.partbound);
-  }
+  if (partitionParent) attachPartition(b, qn, table, partitionParent, n.partbound);
 }

@@ -55,8 +55,8 @@ function typmods(typeName: any): (number | string)[] {
   });
 }
 
-/** Double-quotes an identifier when `format_type` would. */
-export function quoteIdent(name: string): string {
+/** Built-in type names are printed bare even when they are keywords (`json`); others as quote_identifier would. */
+function builtinName(name: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
 
@@ -112,7 +112,7 @@ function formatBuiltin(base: string, mods: (number | string)[]): string | undefi
     default: {
       const name = BUILTIN[base];
       if (name) return `${name}${m}`;
-      return TIME_TYPES.has(base) ? undefined : `${quoteIdent(base)}${m}`;
+      return TIME_TYPES.has(base) ? undefined : `${builtinName(base)}${m}`;
     }
   }
 }

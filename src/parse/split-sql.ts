@@ -15,7 +15,11 @@ export interface Chunk {
   start: number;
 }
 
-const isIdentChar = (c: string) => /[A-Za-z0-9_\u0080-\uffff$]/.test(c);
+// Character-code tests: this loop visits every character of multi-megabyte dumps.
+const isIdentCode = (c: number) =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c >= 128;
+const isIdentStartCode = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 128;
+const isIdentChar = (c: string | undefined) => c !== undefined && isIdentCode(c.charCodeAt(0));
 const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f';
 
 /** Splits `text` into SQL statements and psql meta-command lines. */
@@ -94,7 +98,7 @@ export function splitSql(text: string): Chunk[] {
     if (c === ')') { parenDepth--; i++; continue; }
     if (c === "'") {
       // E'...' strings take backslash escapes; standard strings only double quotes.
-      const escapes = (text[i - 1] === 'E' || text[i - 1] === 'e') && !isIdentChar(text[i - 2] ?? ' ');
+      const escapes = (text[i - 1] === 'E' || text[i - 1] === 'e') && !isIdentChar(text[i - 2]);
       i++;
       while (i < n) {
         if (escapes && text[i] === '\\') { i += 2; continue; }
@@ -116,18 +120,22 @@ export function splitSql(text: string): Chunk[] {
       }
       continue;
     }
-    if (c === '$' && !isIdentChar(text[i - 1] ?? ' ')) {
-      const m = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(text.slice(i, i + 64));
-      if (m) {
-        const tag = m[0];
+    if (c === '$' && !isIdentChar(text[i - 1])) {
+      let j = i + 1;
+      if (j < n && isIdentStartCode(text.charCodeAt(j))) {
+        j++;
+        while (j < n && isIdentCode(text.charCodeAt(j)) && text[j] !== '$') j++;
+      }
+      if (text[j] === '$') {
+        const tag = text.slice(i, j + 1);
         const close = text.indexOf(tag, i + tag.length);
         i = close < 0 ? n : close + tag.length;
         continue;
       }
     }
-    if (/[A-Za-z_]/.test(c) && !isIdentChar(text[i - 1] ?? ' ')) {
+    if (isIdentStartCode(c.charCodeAt(0)) && !isIdentChar(text[i - 1])) {
       let j = i + 1;
-      while (j < n && isIdentChar(text[j])) j++;
+      while (j < n && isIdentCode(text.charCodeAt(j))) j++;
       if (isRoutine === null) {
         isRoutine = /^create\s+(or\s+replace\s+)?(function|procedure)\b/i.test(text.slice(start, start + 64));
       }

@@ -1,0 +1,55 @@
+// Load figures for every corpus schema and our examples: `npm run bench`.
+// Static load is timed warm (in-process, after one untimed run); exact load boots the
+// embedded engine once per schema; whole-process `inspect` is what a user waits for.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadSchema } from '../dist/index.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const corpus = path.resolve(root, '../shared/corpus');
+const inputs = [path.join(root, 'examples/shop/schema.sql')];
+if (existsSync(corpus)) {
+  for (const f of readdirSync(path.join(corpus, 'schemas')).sort()) inputs.push(path.join(corpus, 'schemas', f));
+  inputs.push(path.join(corpus, 'migrations/authelia'));
+} else {
+  console.log('(../shared/corpus is absent: only the examples are measured)');
+}
+const skipExact = process.argv.includes('--no-exact');
+
+const size = (p) => (statSync(p).isDirectory() ? readdirSync(p).reduce((n, f) => n + statSync(path.join(p, f)).size, 0) : statSync(p).size);
+const ms = (t0) => Math.round(performance.now() - t0);
+const cli = path.join(root, 'dist/cli/main.js');
+
+const rows = [];
+for (const input of inputs) {
+  await loadSchema([input]);
+  let t0 = performance.now();
+  const result = await loadSchema([input]);
+  const staticMs = ms(t0);
+  let exactMs = '-';
+  if (!skipExact) {
+    t0 = performance.now();
+    try {
+      await loadSchema([input], { exact: true });
+      exactMs = ms(t0);
+    } catch (error) {
+      exactMs = `fails: ${String(error.message).slice(0, 40)}`;
+    }
+  }
+  t0 = performance.now();
+  execFileSync(process.execPath, [cli, 'inspect', input, '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const processMs = ms(t0);
+  const s = result.statements;
+  rows.push({
+    input: path.relative(root, input),
+    KB: Math.round(size(input) / 1024),
+    statements: s.modelled + s.skipped + s.notModelled,
+    tables: result.database.schemas.reduce((n, x) => n + x.tables.length, 0),
+    'static ms': staticMs,
+    'exact ms': exactMs,
+    'inspect process ms': processMs,
+  });
+}
+console.table(rows);

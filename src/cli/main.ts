@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { registerErd } from './commands/erd.js';
+import { registerInspect } from './commands/inspect.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+
+const program = new Command('schemawise')
+  .description('Design and review PostgreSQL schemas for performance, scalability and data integrity.')
+  .version(pkg.version)
+  .showHelpAfterError('(run with --help for usage)');
+program.configureOutput({ outputError: (text, write) => write(text) });
+// commander's own usage errors (unknown option, missing argument) exit 2 like ours.
+program.exitOverride((error) => {
+  process.exit(error.exitCode === 0 ? 0 : 2);
+});
+
+registerInspect(program);
+registerErd(program);
+
+await program.parseAsync();

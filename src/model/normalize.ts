@@ -1,0 +1,385 @@
+import { loadModule, parseSync } from 'libpg-query';
+import { deparseSync } from 'pgsql-deparser';
+import type { Database, Index, IndexKey, QualifiedName, Table, Trigger } from './types.js';
+
+/**
+ * Comparison of models built from different sources (static DDL, PGlite 18, a PostgreSQL 15
+ * server). Every spelling difference that the sources cannot avoid is removed here, and
+ * only here: expressions are parsed and deparsed without what PostgreSQL adds when it prints
+ * them back, flags equal to PostgreSQL's defaults are dropped, arrays are sorted.
+ */
+
+let loaded = false;
+
+/** Loads the parser (WebAssembly); required once before `normalizeExpression`/`normalizeForComparison`. */
+export async function initNormalizer(): Promise<void> {
+  await loadModule();
+  loaded = true;
+}
+
+type Ast = { [key: string]: unknown };
+
+/**
+ * One spelling for equivalent expression texts, e.g. `price > (0)::numeric` and
+ * `price > 0`; `x = ANY (ARRAY['a'::text, 'b'::text])` and `x IN ('a', 'b')`;
+ * `name ~~ 'a%'::text` and `name LIKE 'a%'`; `q >= 1 AND q <= 9` and `q BETWEEN 1 AND 9`.
+ * Text that does not parse as one expression comes back with its whitespace collapsed.
+ */
+export function normalizeExpression(sql: string): string {
+  const select = parseSelect(`SELECT ${sql}`);
+  const targets = select?.targetList as Ast[] | undefined;
+  if (!select || targets?.length !== 1 || Object.keys(select).some((k) => !SELECT_EXPRESSION_KEYS.has(k))) return collapse(sql);
+  return deparse(canonical((targets[0].ResTarget as Ast).val)) ?? collapse(sql);
+}
+
+const SELECT_EXPRESSION_KEYS = new Set(['targetList', 'limitOption', 'op']);
+
+/** A deep copy of `db` for equality: spans and stats removed, expressions and defaults normalised, arrays sorted. */
+export function normalizeForComparison(db: Database): Database {
+  assertLoaded();
+  const copy = JSON.parse(JSON.stringify(db, (key, value) => (key === 'span' || key === 'stats' ? undefined : value))) as Database;
+  for (const schema of copy.schemas) {
+    for (const table of schema.tables) normalizeTable(table);
+    for (const view of schema.views) {
+      view.definition = normalizeQuery(view.definition);
+      view.reads.sort(byQualifiedName);
+    }
+    for (const domain of schema.domains) {
+      if (domain.default !== null) domain.default = normalizeExpression(domain.default);
+      for (const check of domain.checks) check.expression = normalizeExpression(check.expression);
+      domain.checks.sort(byName);
+    }
+    for (const trigger of schema.triggers) trigger.events.sort((a, b) => EVENT_ORDER.indexOf(a) - EVENT_ORDER.indexOf(b));
+    schema.tables.sort(byName);
+    schema.views.sort(byName);
+    schema.enums.sort(byName);
+    schema.domains.sort(byName);
+    schema.compositeTypes.sort(byName);
+    schema.sequences.sort(byName);
+    schema.functions.sort((a, b) => byName(a, b) || compare(a.arguments, b.arguments));
+    schema.triggers.sort((a, b) => byName(a, b) || byQualifiedName(a.table, b.table));
+  }
+  // Every database has a public schema: an empty one says nothing about the design.
+  copy.schemas = copy.schemas.filter((s) => !(s.name === 'public' && isEmptySchema(s)));
+  copy.schemas.sort(byName);
+  copy.extensions.sort(byName);
+  return copy;
+}
+
+const EVENT_ORDER: Trigger['events'] = ['insert', 'update', 'delete', 'truncate'];
+
+function normalizeTable(table: Table): void {
+  const columnNames = new Set(table.columns.map((c) => c.name));
+  for (const column of table.columns) {
+    if (column.default !== null) column.default = normalizeExpression(column.default);
+    if (column.generated !== undefined) column.generated = normalizeExpression(column.generated);
+  }
+  for (const unique of table.uniques) {
+    dropIfDefault(unique, 'deferrable', false);
+    dropIfDefault(unique, 'initiallyDeferred', false);
+  }
+  for (const check of table.checks) {
+    check.expression = normalizeExpression(check.expression);
+    dropIfDefault(check, 'notValid', false);
+    dropIfDefault(check, 'noInherit', false);
+  }
+  for (const fk of table.foreignKeys) {
+    dropIfDefault(fk, 'match', 'simple');
+    dropIfDefault(fk, 'deferrable', false);
+    dropIfDefault(fk, 'initiallyDeferred', false);
+    dropIfDefault(fk, 'notValid', false);
+  }
+  for (const exclusion of table.exclusions) {
+    for (const element of exclusion.elements) element.key = normalizeExpression(element.key);
+    if (exclusion.where !== null) exclusion.where = normalizeExpression(exclusion.where);
+  }
+  for (const index of table.indexes) normalizeIndex(index);
+  if (table.partitioning) {
+    // A key is a raw column name or an expression; a raw name must not be parsed (it would fold case).
+    table.partitioning.keys = table.partitioning.keys.map((k) => (columnNames.has(k) ? k : normalizeExpression(k)));
+  }
+  if (table.partitionOf) table.partitionOf.bound = normalizeBound(table.partitionOf.bound);
+  dropIfDefault(table, 'unlogged', false);
+  if (table.inherits?.length === 0) delete table.inherits;
+  table.uniques.sort(byName);
+  table.checks.sort(byName);
+  table.exclusions.sort(byName);
+  table.foreignKeys.sort(byName);
+  table.indexes.sort(byName);
+}
+
+function normalizeIndex(index: Index): void {
+  index.keys = index.keys.map(normalizeKey);
+  index.columns = index.keys.map((k) => k.column ?? k.expression ?? '');
+  if (index.where !== null) index.where = normalizeExpression(index.where);
+  dropIfDefault(index, 'nullsNotDistinct', false);
+  // The catalog cannot tell `ON ONLY` once every partition's index is attached.
+  delete index.only;
+}
+
+function normalizeKey(key: IndexKey): IndexKey {
+  const normal = { ...key };
+  if (normal.expression !== null) normal.expression = normalizeExpression(normal.expression);
+  // NULLS LAST is the default for ASC, NULLS FIRST for DESC.
+  if (normal.nulls === (normal.order === 'desc' ? 'first' : 'last')) delete normal.nulls;
+  return normal;
+}
+
+function dropIfDefault<T extends object, K extends keyof T>(object: T, key: K, value: T[K]): void {
+  if (object[key] === value) delete object[key];
+}
+
+function isEmptySchema(schema: Database['schemas'][number]): boolean {
+  return (
+    schema.comment === undefined &&
+    [schema.tables, schema.views, schema.enums, schema.domains, schema.compositeTypes, schema.sequences, schema.functions, schema.triggers].every(
+      (list) => list.length === 0,
+    )
+  );
+}
+
+// ---------------------------------------------------------------------------------------
+// Expressions.
+
+/**
+ * The expression tree without what PostgreSQL adds or rewrites when it stores and prints it.
+ * Bottom-up, so a rule sees children that are already canonical.
+ */
+function canonical(tree: unknown): unknown {
+  if (Array.isArray(tree)) return tree.map(canonical);
+  if (tree === null || typeof tree !== 'object') return tree;
+  const node: Ast = {};
+  for (const [key, value] of Object.entries(tree as Ast)) {
+    // Positions differ between any two spellings and never affect the text.
+    if (key === 'location' || key.endsWith('_start') || key.endsWith('_end')) continue;
+    node[key] = canonical(value);
+  }
+  return rewrite(node);
+}
+
+function rewrite(node: Ast): Ast {
+  if (node.TypeCast) {
+    // PostgreSQL prints the casts it inserted ('a'::text, (0)::numeric, quantity::numeric,
+    // 'pending'::order_status, 'seq'::regclass); in text they cannot be told from the
+    // user's own, so casts are left out of the comparison altogether.
+    return (node.TypeCast as Ast).arg as Ast;
+  }
+  if (node.A_Const) return { A_Const: canonicalConstant(node.A_Const as Ast) };
+  if (node.A_Expr) return rewriteOperator(node.A_Expr as Ast);
+  if (node.BoolExpr) {
+    // a AND (b AND c) is a AND b AND c: PostgreSQL flattens, rewritten BETWEENs nest.
+    const bool = node.BoolExpr as Ast;
+    const args = (bool.args as Ast[]).flatMap((arg) => {
+      const inner = arg.BoolExpr as Ast | undefined;
+      return inner && inner.boolop === bool.boolop && bool.boolop !== 'NOT_EXPR' ? (inner.args as Ast[]) : [arg];
+    });
+    return { BoolExpr: { ...bool, args } };
+  }
+  if (node.FuncCall) {
+    const call = node.FuncCall as Ast;
+    const funcname = unqualified(call.funcname as Ast[]);
+    const name = (funcname.at(-1)?.String as Ast | undefined)?.sval;
+    const args = call.args as Ast[] | undefined;
+    if ((name === 'nextval' || name === 'currval' || name === 'setval') && args?.[0]?.A_Const) {
+      // The regclass argument prints schema-qualified unless on the search_path.
+      const constant = args[0].A_Const as Ast;
+      const text = (constant.sval as Ast | undefined)?.sval;
+      if (typeof text === 'string' && text.startsWith('public.')) {
+        return { FuncCall: { ...call, funcname, args: [{ A_Const: { sval: { sval: text.slice('public.'.length) } } }, ...args.slice(1)] } };
+      }
+    }
+    return { FuncCall: { ...call, funcname } };
+  }
+  if (node.TypeName) return { TypeName: { ...(node.TypeName as Ast), names: unqualified((node.TypeName as Ast).names as Ast[]) } };
+  if (node.RangeVar && (node.RangeVar as Ast).schemaname === 'public') {
+    const { schemaname: _public, ...rest } = node.RangeVar as Ast;
+    return { RangeVar: rest };
+  }
+  if (node.CollateClause) return { CollateClause: { ...(node.CollateClause as Ast), collname: unqualified((node.CollateClause as Ast).collname as Ast[]) } };
+  return node;
+}
+
+/** `pg_catalog.x` and `public.x` are `x`: both are on the model's search_path. */
+function unqualified(names: Ast[] | undefined): Ast[] {
+  if (!names) return [];
+  const first = (names[0]?.String as Ast | undefined)?.sval;
+  return names.length > 1 && (first === 'pg_catalog' || first === 'public') ? names.slice(1) : names;
+}
+
+/**
+ * `'-1'` (how PostgreSQL prints a negative constant it cast) is the number -1, and
+ * `'2024-01-01 00:00:00+00'` (a timestamptz constant printed back in UTC, as introspection
+ * sets it) is `'2024-01-01'`.
+ */
+function canonicalConstant(constant: Ast): Ast {
+  const text = (constant.sval as Ast | undefined)?.sval;
+  if (typeof text !== 'string') return constant;
+  if (/^-?\d+$/.test(text) && Math.abs(Number(text)) <= 2 ** 31 - 1) return { ival: { ival: Number(text) } };
+  if (/^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) return { fval: { fval: text } };
+  const midnight = /^(\d{4}-\d\d-\d\d) 00:00:00(\+00)?$/.exec(text);
+  if (midnight) return { sval: { sval: midnight[1] } };
+  return constant;
+}
+
+const LIKE_OPERATORS: Record<string, string> = { '~~': 'AEXPR_LIKE', '!~~': 'AEXPR_LIKE', '~~*': 'AEXPR_ILIKE', '!~~*': 'AEXPR_ILIKE' };
+
+function rewriteOperator(expr: Ast): Ast {
+  const name = unqualified(expr.name as Ast[]);
+  const operator = (name[0]?.String as Ast | undefined)?.sval as string | undefined;
+  const op = (kind: string, sign: string, lexpr: unknown, rexpr: unknown): Ast => ({
+    A_Expr: { kind, name: [{ String: { sval: sign } }], lexpr, rexpr },
+  });
+  const array = (expr.rexpr as Ast | undefined)?.A_ArrayExpr as Ast | undefined;
+  // PostgreSQL stores x IN (a, b) as x = ANY (ARRAY[a, b]) and x NOT IN (...) as x <> ALL (...).
+  if (array && ((expr.kind === 'AEXPR_OP_ANY' && operator === '=') || (expr.kind === 'AEXPR_OP_ALL' && operator === '<>'))) {
+    return rewriteOperator({ kind: 'AEXPR_IN', name, lexpr: expr.lexpr, rexpr: { List: { items: array.elements ?? [] } } });
+  }
+  if (expr.kind === 'AEXPR_IN') {
+    const items = ((expr.rexpr as Ast).List as Ast).items as Ast[];
+    // ... and x IN (a) as x = a.
+    return items.length === 1 ? op('AEXPR_OP', operator!, expr.lexpr, items[0]) : { A_Expr: { ...expr, name } };
+  }
+  if (expr.kind === 'AEXPR_OP' && operator && LIKE_OPERATORS[operator]) return op(LIKE_OPERATORS[operator], operator, expr.lexpr, expr.rexpr);
+  // ... and x BETWEEN a AND b as x >= a AND x <= b.
+  if (expr.kind === 'AEXPR_BETWEEN' || expr.kind === 'AEXPR_NOT_BETWEEN') {
+    const [low, high] = ((expr.rexpr as Ast).List as Ast).items as Ast[];
+    const between = expr.kind === 'AEXPR_BETWEEN';
+    return rewrite({
+      BoolExpr: {
+        boolop: between ? 'AND_EXPR' : 'OR_EXPR',
+        args: [op('AEXPR_OP', between ? '>=' : '<', expr.lexpr, low), op('AEXPR_OP', between ? '<=' : '>', expr.lexpr, high)],
+      },
+    });
+  }
+  return { A_Expr: { ...expr, name } };
+}
+
+/**
+ * A view's query. Besides the expression rules: PostgreSQL 15 prints `t.col` where 16+
+ * print `col` for a single-table query, and it names output columns (`sum(x) AS sum`);
+ * so qualifiers naming the only FROM table and aliases equal to the default name go.
+ */
+function normalizeQuery(sql: string): string {
+  const text = sql.trim().replace(/;\s*$/, '');
+  const select = parseSelect(text);
+  if (!select) return collapse(text);
+  return deparse(canonical({ SelectStmt: withoutImpliedNames(select) })) ?? collapse(text);
+}
+
+function withoutImpliedNames(query: Ast, inRightBranch = false): Ast {
+  if (query.larg && query.rarg) {
+    // Each branch of a set operation has its own FROM list. The leftmost names the output
+    // columns; PostgreSQL prints those names in the other branches too, where they mean nothing.
+    return { ...query, larg: withoutImpliedNames(query.larg as Ast, inRightBranch), rarg: withoutImpliedNames(query.rarg as Ast, true) };
+  }
+  const select = withOrdinalsResolved(query);
+  const from = select.fromClause as Ast[] | undefined;
+  const only = from?.length === 1 ? (from[0].RangeVar as Ast | undefined) : undefined;
+  const qualifier = only ? (((only.alias as Ast | undefined)?.aliasname as string | undefined) ?? (only.relname as string)) : undefined;
+  const visit = (tree: unknown): unknown => {
+    if (Array.isArray(tree)) return tree.map(visit);
+    if (tree === null || typeof tree !== 'object') return tree;
+    const node = tree as Ast;
+    // A nested query has its own FROM list.
+    if (node.SelectStmt && node.SelectStmt !== select) return { SelectStmt: withoutImpliedNames(node.SelectStmt as Ast) };
+    if (node.ResTarget) {
+      const target = node.ResTarget as Ast;
+      const implied = target.name !== undefined && (inRightBranch || target.name === defaultColumnName(target.val));
+      const { name: _name, ...rest } = target;
+      return { ResTarget: visit(implied ? rest : target) };
+    }
+    if (node.ColumnRef && qualifier !== undefined) {
+      const fields = (node.ColumnRef as Ast).fields as Ast[];
+      if (fields.length === 2 && (fields[0].String as Ast | undefined)?.sval === qualifier) return { ColumnRef: { ...(node.ColumnRef as Ast), fields: fields.slice(1) } };
+    }
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, visit(v)]));
+  };
+  return Object.fromEntries(Object.entries(select).map(([k, v]) => [k, visit(v)]));
+}
+
+/** `GROUP BY 1`, `ORDER BY 2` point at select-list entries: PostgreSQL prints the entries. */
+function withOrdinalsResolved(select: Ast): Ast {
+  const targets = (select.targetList as Ast[] | undefined) ?? [];
+  const entry = (item: unknown): unknown => {
+    const ordinal = (((item as Ast).A_Const as Ast | undefined)?.ival as Ast | undefined)?.ival;
+    const target = typeof ordinal === 'number' ? (targets[ordinal - 1]?.ResTarget as Ast | undefined) : undefined;
+    return target ? target.val : item;
+  };
+  const resolved = { ...select };
+  if (select.groupClause) resolved.groupClause = (select.groupClause as unknown[]).map(entry);
+  if (select.sortClause) {
+    resolved.sortClause = (select.sortClause as Ast[]).map((item) =>
+      item.SortBy ? { SortBy: { ...(item.SortBy as Ast), node: entry((item.SortBy as Ast).node) } } : item,
+    );
+  }
+  return resolved;
+}
+
+/** The output column name PostgreSQL gives an unnamed select-list entry (FigureColname), for common cases. */
+function defaultColumnName(tree: unknown): string | undefined {
+  const node = tree as Ast;
+  if (node.ColumnRef) return ((((node.ColumnRef as Ast).fields as Ast[]).at(-1)?.String as Ast | undefined)?.sval as string | undefined);
+  if (node.FuncCall) return ((((node.FuncCall as Ast).funcname as Ast[]).at(-1)?.String as Ast | undefined)?.sval as string | undefined);
+  if (node.TypeCast) {
+    const cast = node.TypeCast as Ast;
+    return defaultColumnName(cast.arg) ?? ((((cast.typeName as Ast).names as Ast[]).at(-1)?.String as Ast | undefined)?.sval as string | undefined);
+  }
+  if (node.CoalesceExpr) return 'coalesce';
+  if (node.CaseExpr) return 'case';
+  return undefined;
+}
+
+/** `FOR VALUES ...` / `DEFAULT`, through the same rules as expressions. */
+function normalizeBound(bound: string): string {
+  const prefix = 'CREATE TABLE x PARTITION OF y ';
+  try {
+    const statement = parseSync(prefix + bound).stmts?.[0]?.stmt as Ast | undefined;
+    const create = statement?.CreateStmt as Ast | undefined;
+    if (!create?.partbound) return collapse(bound);
+    const text = deparse({ CreateStmt: { ...create, partbound: canonical(create.partbound) } });
+    return text?.startsWith(prefix) ? text.slice(prefix.length) : collapse(bound);
+  } catch {
+    return collapse(bound);
+  }
+}
+
+function parseSelect(sql: string): Ast | undefined {
+  assertLoaded();
+  try {
+    const statements = parseSync(sql).stmts ?? [];
+    return statements.length === 1 ? ((statements[0].stmt as Ast | undefined)?.SelectStmt as Ast | undefined) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Null when the deparser cannot print a tree the rules produced: callers fall back to the text. */
+function deparse(tree: unknown): string | null {
+  try {
+    return collapse(deparseSync(tree as Parameters<typeof deparseSync>[0], { pretty: false }));
+  } catch {
+    return null;
+  }
+}
+
+function collapse(sql: string): string {
+  return sql.replace(/\s+/g, ' ').trim();
+}
+
+function assertLoaded(): void {
+  if (!loaded) throw new Error('normalizeExpression: call `await initNormalizer()` first');
+}
+
+// ---------------------------------------------------------------------------------------
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function byName(a: { name: string }, b: { name: string }): number {
+  return compare(a.name, b.name);
+}
+
+function byQualifiedName(a: QualifiedName, b: QualifiedName): number {
+  return compare(a.schema, b.schema) || compare(a.name, b.name);
+}

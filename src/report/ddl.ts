@@ -1,0 +1,384 @@
+/**
+ * The DDL that re-creates a model on an empty PostgreSQL 15+ database
+ * (`schemawise inspect --format sql`).
+ *
+ * Order: schemas, extensions, types, sequences, tables (parents before partitions and
+ * inheritance children), function signatures as comments, views (read views first), indexes,
+ * foreign keys (last, so cycles and self-references need no special case), triggers as
+ * comments, then COMMENT ON statements. Within a step, objects keep model order unless
+ * one depends on another.
+ *
+ * A partition is written as `PARTITION OF` with only what its parent does not explain:
+ * PostgreSQL gives every partition the parent's columns, defaults, inherited CHECKs, keys,
+ * foreign keys and index copies itself, so the model's copies of those are left out.
+ */
+import type {
+  CheckConstraint,
+  Column,
+  CompositeType,
+  Database,
+  Domain,
+  ExclusionConstraint,
+  ForeignKey,
+  Function as Routine,
+  Index,
+  IndexKey,
+  QualifiedName,
+  ReferentialAction,
+  Schema,
+  Table,
+  Trigger,
+  UniqueConstraint,
+  View,
+} from '../model/types.js';
+import { qualifiedName, quoteIdent } from '../model/quote-ident.js';
+
+export interface DDLOptions {
+  /** Text written first, as `--` comment lines (e.g. where the model came from). */
+  header?: string;
+}
+
+interface Located<T> {
+  schema: string;
+  object: T;
+}
+
+const nameOf = <T extends { name: string }>(item: Located<T>) => qualifiedName(item.schema, item.object.name);
+
+/**
+ * The SQL script, one blank line between objects, ending with a newline. Types, defaults and
+ * expressions are written as the model spells them, which leaves `public` objects unqualified,
+ * so the script starts by setting the search_path they were spelled against.
+ */
+export function toDDL(db: Database, options: DDLOptions = {}): string {
+  const tables = new Map<string, Located<Table>>();
+  for (const schema of db.schemas) for (const table of schema.tables) tables.set(qualifiedName(schema.name, table.name), { schema: schema.name, object: table });
+  const tableAt = (qn: QualifiedName) => tables.get(qualifiedName(qn.schema, qn.name));
+  const all = <T>(pick: (schema: Schema) => T[]): Located<T>[] => db.schemas.flatMap((schema) => pick(schema).map((object) => ({ schema: schema.name, object })));
+
+  /** What a table gets its columns and inheritable CHECKs from: its partition parent, or its INHERITS parents. */
+  const parentsOf = (table: Table): Located<Table>[] => {
+    const names = table.partitionOf ? [table.partitionOf.parent] : table.inherits ?? [];
+    return names.flatMap((qn) => tableAt(qn) ?? []);
+  };
+  const orderedTables = dependencyOrder([...tables.values()], nameOf, (t) => parentsOf(t.object).map(nameOf));
+  const sequences = all((s) => s.sequences);
+
+  const groups: string[] = [];
+  if (options.header) groups.push(options.header.trimEnd().split('\n').map((line) => `-- ${line}`.trimEnd()).join('\n'));
+  groups.push(`SET search_path TO public;`);
+
+  for (const schema of db.schemas) if (schema.name !== 'public') groups.push(`CREATE SCHEMA ${quoteIdent(schema.name)};`);
+  for (const ext of db.extensions) groups.push(`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(ext.name)} WITH SCHEMA ${quoteIdent(ext.schema)};`);
+
+  for (const e of all((s) => s.enums)) groups.push(`CREATE TYPE ${nameOf(e)} AS ENUM (${e.object.values.map(quoteLiteral).join(', ')});`);
+  for (const t of orderedTypes(all((s) => s.domains), all((s) => s.compositeTypes))) {
+    groups.push(isDomain(t.object) ? createDomain(nameOf(t), t.object) : createComposite(nameOf(t), t.object));
+  }
+
+  // Every sequence exists before the tables: a `nextval('s'::regclass)` default resolves `s`
+  // when the table is created. (An identity column's sequence is its own, not in the model.)
+  for (const q of sequences) groups.push(`CREATE SEQUENCE ${nameOf(q)} AS ${q.object.type};`);
+
+  for (const t of orderedTables) {
+    const parents = parentsOf(t.object);
+    const statements = [t.object.partitionOf && parents.length ? createPartition(t, parents[0]) : createTable(t, parents)];
+    for (const check of ownChecks(t.object, parents.map((p) => p.object))) {
+      // CREATE TABLE validates its CHECKs whatever they say; only ALTER TABLE keeps NOT VALID.
+      if (check.notValid) statements.push(`ALTER TABLE ${nameOf(t)} ADD ${checkClause(check)} NOT VALID;`);
+    }
+    for (const q of sequences) {
+      const owner = q.object.ownedBy;
+      if (owner && owner.table.schema === t.schema && owner.table.name === t.object.name) {
+        statements.push(`ALTER SEQUENCE ${nameOf(q)} OWNED BY ${nameOf(t)}.${quoteIdent(owner.column)};`);
+      }
+    }
+    groups.push(statements.join('\n'));
+  }
+
+  const functions = all((s) => s.functions);
+  if (functions.length) groups.push(functions.map(functionComment).join('\n'));
+
+  const views = all((s) => s.views);
+  for (const v of dependencyOrder(views, (v) => qualifiedName(v.schema, v.object.name), (v) => v.object.reads.map((qn) => qualifiedName(qn.schema, qn.name)))) {
+    groups.push(`CREATE ${v.object.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${nameOf(v)} AS\n${viewQuery(v.object)};`);
+  }
+
+  for (const t of orderedTables) {
+    const parent = t.object.partitionOf && tableAt(t.object.partitionOf.parent);
+    for (const index of t.object.indexes) {
+      // Creating an index on a partitioned table creates one on every partition.
+      if (parent?.object.indexes.some((p) => !p.only && sameIndexShape(p, index))) continue;
+      groups.push(createIndex(nameOf(t), index));
+    }
+  }
+
+  for (const t of orderedTables) {
+    const parent = t.object.partitionOf && tableAt(t.object.partitionOf.parent);
+    for (const fk of t.object.foreignKeys) {
+      if (parent?.object.foreignKeys.some((p) => p.name === fk.name || sameForeignKeyShape(p, fk))) continue;
+      groups.push(`ALTER TABLE ${nameOf(t)} ADD ${foreignKeyClause(fk)};`);
+    }
+  }
+
+  const triggers = all((s) => s.triggers);
+  if (triggers.length) groups.push(triggers.map(({ object }) => triggerComment(object)).join('\n'));
+
+  groups.push(...comments(db));
+  return groups.join('\n\n') + '\n';
+}
+
+/**
+ * Items after the items they depend on, otherwise in input order. A dependency outside
+ * `items` is ignored; a cycle (impossible in a schema PostgreSQL accepted) is cut.
+ */
+function dependencyOrder<T>(items: T[], key: (item: T) => string, dependsOn: (item: T) => string[]): T[] {
+  const byKey = new Map(items.map((item) => [key(item), item]));
+  const seen = new Set<string>();
+  const out: T[] = [];
+  const visit = (item: T) => {
+    const k = key(item);
+    if (seen.has(k)) return;
+    seen.add(k);
+    for (const dep of dependsOn(item)) {
+      const found = byKey.get(dep);
+      if (found) visit(found);
+    }
+    out.push(item);
+  };
+  items.forEach(visit);
+  return out;
+}
+
+/**
+ * Domains and composite types, each after the domains and composites its type(s) name.
+ * Enums need no ordering: they are written first and depend on nothing.
+ */
+function orderedTypes(domains: Located<Domain>[], composites: Located<CompositeType>[]): Located<Domain | CompositeType>[] {
+  // The spelling format_type gives the type in the model: unqualified in public.
+  const spelling = (t: Located<{ name: string }>) => (t.schema === 'public' ? quoteIdent(t.object.name) : nameOf(t));
+  const baseType = (type: string) => type.replace(/(\[\])+$/, '');
+  const types: Located<Domain | CompositeType>[] = [...domains, ...composites];
+  return dependencyOrder(types, spelling, (t) => (isDomain(t.object) ? [baseType(t.object.type)] : t.object.attributes.map((a) => baseType(a.type))));
+}
+
+const isDomain = (t: Domain | CompositeType): t is Domain => 'checks' in t;
+
+function createDomain(name: string, d: Domain): string {
+  const clauses = [`CREATE DOMAIN ${name} AS ${d.type}`];
+  if (d.default !== null) clauses.push(`DEFAULT ${d.default}`);
+  if (d.notNull) clauses.push('NOT NULL');
+  for (const c of d.checks) clauses.push(`CONSTRAINT ${quoteIdent(c.name)} CHECK (${c.expression})`);
+  return clauses.join('\n    ') + ';';
+}
+
+function createComposite(name: string, c: CompositeType): string {
+  return `CREATE TYPE ${name} AS (${block(c.attributes.map((a) => `${quoteIdent(a.name)} ${a.type}`))});`;
+}
+
+/** `(` items on their own indented lines `)`, or `()` for none. */
+function block(items: string[]): string {
+  return items.length ? `\n    ${items.join(',\n    ')}\n` : '';
+}
+
+function createTable(t: Located<Table>, parents: Located<Table>[]): string {
+  const table = t.object;
+  // An INHERITS child gets the parents' columns (defaults, NOT NULL, generation) and
+  // inheritable CHECKs; a column is written only where the child adds to it.
+  const columns = table.columns.filter((c) => !parents.some((p) => p.object.columns.some((pc) => sameColumn(pc, c))));
+  const items = [
+    ...columns.map(columnDefinition),
+    ...tableConstraints(table, ownChecks(table, parents.map((p) => p.object))),
+  ];
+  // A parent missing from the model (a filtered model) cannot be inherited from: the table
+  // is written with all its columns instead.
+  const inherits = parents.length ? ` INHERITS (${parents.map(nameOf).join(', ')})` : '';
+  return `CREATE ${table.unlogged ? 'UNLOGGED ' : ''}TABLE ${nameOf(t)} (${block(items)})${inherits}${partitionBy(table)};`;
+}
+
+/**
+ * A partition: only the constraints and keys its parent does not give it, then an ALTER
+ * TABLE for each column default or NOT NULL of its own (rather than `col WITH OPTIONS`, which
+ * the static loader does not read).
+ */
+function createPartition(t: Located<Table>, located: Located<Table>): string {
+  const table = t.object;
+  const parent = located.object;
+  const alters = table.columns.flatMap((c) => {
+    const inherited = parent.columns.find((pc) => pc.name === c.name);
+    const column = `ALTER TABLE ${nameOf(t)} ALTER COLUMN ${quoteIdent(c.name)}`;
+    return [
+      ...(c.default !== null && c.default !== inherited?.default ? [`${column} SET DEFAULT ${c.default};`] : []),
+      ...(c.notNull && !inherited?.notNull ? [`${column} SET NOT NULL;`] : []),
+    ];
+  });
+  const own: Table = {
+    ...table,
+    primaryKey: parent.primaryKey ? null : table.primaryKey,
+    uniques: table.uniques.filter((u) => !parent.uniques.some((p) => sameUniqueShape(p, u))),
+    exclusions: table.exclusions.filter((x) => !parent.exclusions.some((p) => sameExclusionShape(p, x))),
+  };
+  const constraints = tableConstraints(own, ownChecks(table, [parent]));
+  const items = constraints.length ? ` (${block(constraints)})` : '';
+  return [`CREATE TABLE ${nameOf(t)} PARTITION OF ${nameOf(located)}${items} ${table.partitionOf!.bound}${partitionBy(table)};`, ...alters].join('\n');
+}
+
+/** The CHECKs a table does not inherit (by name) from its parents. */
+function ownChecks(table: Table, parents: Table[]): CheckConstraint[] {
+  return table.checks.filter((c) => !parents.some((p) => p.checks.some((pc) => !pc.noInherit && pc.name === c.name)));
+}
+
+function partitionBy(table: Table): string {
+  if (!table.partitioning) return '';
+  const keys = table.partitioning.keys.map((k) => columnOrExpression(table, k));
+  return ` PARTITION BY ${table.partitioning.strategy.toUpperCase()} (${keys.join(', ')})`;
+}
+
+/** A key that names a column is that column; anything else is an expression, parenthesised. */
+function columnOrExpression(table: Table, key: string): string {
+  return table.columns.some((c) => c.name === key) ? quoteIdent(key) : `(${key})`;
+}
+
+function columnDefinition(c: Column): string {
+  const parts = [quoteIdent(c.name), c.type];
+  if (c.collation) parts.push(`COLLATE ${quoteIdent(c.collation)}`);
+  if (c.identity) parts.push(`GENERATED ${c.identity.toUpperCase()} AS IDENTITY`);
+  // PostgreSQL 18's VIRTUAL generated columns are not told apart in the model; STORED is
+  // the only kind PostgreSQL 15-17 have.
+  if (c.generated !== undefined) parts.push(`GENERATED ALWAYS AS (${c.generated}) STORED`);
+  if (c.default !== null) parts.push(`DEFAULT ${c.default}`);
+  if (c.notNull) parts.push('NOT NULL');
+  return parts.join(' ');
+}
+
+/** Whether an inherited column already is `column`, so the child need not declare it. */
+function sameColumn(inherited: Column, column: Column): boolean {
+  return (
+    inherited.name === column.name &&
+    inherited.type === column.type &&
+    inherited.default === column.default &&
+    (inherited.notNull || !column.notNull) &&
+    inherited.generated === column.generated &&
+    inherited.collation === column.collation
+  );
+}
+
+/** PRIMARY KEY, UNIQUE, the given CHECKs (those not NOT VALID) and EXCLUDE, as table constraints. */
+function tableConstraints(table: Table, checks: CheckConstraint[]): string[] {
+  const cols = (names: string[]) => names.map(quoteIdent).join(', ');
+  const items: string[] = [];
+  if (table.primaryKey) items.push(`CONSTRAINT ${quoteIdent(table.primaryKey.name)} PRIMARY KEY (${cols(table.primaryKey.columns)})`);
+  for (const u of table.uniques) {
+    const nulls = u.nullsNotDistinct ? ' NULLS NOT DISTINCT' : '';
+    items.push(`CONSTRAINT ${quoteIdent(u.name)} UNIQUE${nulls} (${cols(u.columns)})${deferral(u)}`);
+  }
+  for (const c of checks) if (!c.notValid) items.push(checkClause(c));
+  for (const x of table.exclusions) items.push(exclusionClause(table, x));
+  return items;
+}
+
+function checkClause(c: CheckConstraint): string {
+  return `CONSTRAINT ${quoteIdent(c.name)} CHECK (${c.expression})${c.noInherit ? ' NO INHERIT' : ''}`;
+}
+
+function exclusionClause(table: Table, x: ExclusionConstraint): string {
+  // A schema-qualified operator is only accepted in OPERATOR() syntax.
+  const operator = (op: string) => (op.includes('.') ? `OPERATOR(${op})` : op);
+  const elements = x.elements.map((e) => `${columnOrExpression(table, e.key)} WITH ${operator(e.operator)}`);
+  const where = x.where === null ? '' : ` WHERE (${x.where})`;
+  return `CONSTRAINT ${quoteIdent(x.name)} EXCLUDE USING ${x.method} (${elements.join(', ')})${where}`;
+}
+
+function deferral(c: { deferrable?: boolean; initiallyDeferred?: boolean }): string {
+  return (c.deferrable || c.initiallyDeferred ? ' DEFERRABLE' : '') + (c.initiallyDeferred ? ' INITIALLY DEFERRED' : '');
+}
+
+function sameUniqueShape(a: UniqueConstraint, b: UniqueConstraint): boolean {
+  return a.columns.join('\0') === b.columns.join('\0') && a.nullsNotDistinct === b.nullsNotDistinct;
+}
+
+function sameExclusionShape(a: ExclusionConstraint, b: ExclusionConstraint): boolean {
+  return JSON.stringify([a.method, a.elements, a.where]) === JSON.stringify([b.method, b.elements, b.where]);
+}
+
+function sameIndexShape(a: Index, b: Index): boolean {
+  return JSON.stringify([a.unique, a.method, a.keys, a.where, a.include, !!a.nullsNotDistinct]) === JSON.stringify([b.unique, b.method, b.keys, b.where, b.include, !!b.nullsNotDistinct]);
+}
+
+function sameForeignKeyShape(a: ForeignKey, b: ForeignKey): boolean {
+  return JSON.stringify([a.columns, a.refTable, a.refColumns]) === JSON.stringify([b.columns, b.refTable, b.refColumns]);
+}
+
+/** pg_get_viewdef's text ends with `;`; the statement adds its own. */
+function viewQuery(v: View): string {
+  return v.definition.trim().replace(/;\s*$/, '');
+}
+
+function createIndex(table: string, index: Index): string {
+  const keys = index.keys.map(indexKey).join(', ');
+  const include = index.include.length ? ` INCLUDE (${index.include.map(quoteIdent).join(', ')})` : '';
+  const nulls = index.nullsNotDistinct ? ' NULLS NOT DISTINCT' : '';
+  const where = index.where === null ? '' : ` WHERE (${index.where})`;
+  const head = `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(index.name)} ON ${index.only ? 'ONLY ' : ''}${table}`;
+  return `${head} USING ${index.method} (${keys})${include}${nulls}${where};`;
+}
+
+function indexKey(k: IndexKey): string {
+  const parts = [k.column !== null ? quoteIdent(k.column) : `(${k.expression})`];
+  if (k.collation) parts.push(`COLLATE ${quoteIdent(k.collation)}`);
+  if (k.opclass) parts.push(k.opclass);
+  if (k.order === 'desc') parts.push('DESC');
+  if (k.nulls) parts.push(`NULLS ${k.nulls.toUpperCase()}`);
+  return parts.join(' ');
+}
+
+function foreignKeyClause(fk: ForeignKey): string {
+  const cols = (names: string[]) => names.map(quoteIdent).join(', ');
+  const action = (event: string, a: ReferentialAction) => (a === 'no action' ? '' : ` ON ${event} ${a.toUpperCase()}`);
+  // Without a column list REFERENCES means the referenced table's primary key.
+  const refColumns = fk.refColumns.length ? ` (${cols(fk.refColumns)})` : '';
+  return (
+    `CONSTRAINT ${quoteIdent(fk.name)} FOREIGN KEY (${cols(fk.columns)}) REFERENCES ${qualifiedName(fk.refTable.schema, fk.refTable.name)}${refColumns}` +
+    (fk.match === 'full' ? ' MATCH FULL' : '') +
+    action('DELETE', fk.onDelete) +
+    action('UPDATE', fk.onUpdate) +
+    deferral(fk) +
+    (fk.notValid ? ' NOT VALID' : '')
+  );
+}
+
+function functionComment({ schema, object: f }: Located<Routine>): string {
+  const returns = f.kind === 'procedure' ? '' : ` returns ${f.returns}`;
+  return `-- ${f.kind} ${qualifiedName(schema, f.name)}(${f.arguments})${returns} (not re-created: bodies are not in the model)`;
+}
+
+function triggerComment(tr: Trigger): string {
+  const on = qualifiedName(tr.table.schema, tr.table.name);
+  const fn = qualifiedName(tr.function.schema, tr.function.name);
+  return `-- trigger ${quoteIdent(tr.name)} ${tr.timing} ${tr.events.join(' or ')} on ${on} for each ${tr.forEach} executes ${fn}() (not re-created: function bodies are not in the model)`;
+}
+
+function comments(db: Database): string[] {
+  const groups: string[] = [];
+  const on = (what: string, text: string | undefined) => (text === undefined ? [] : [`COMMENT ON ${what} IS ${quoteLiteral(text)};`]);
+  for (const s of db.schemas) {
+    groups.push(...on(`SCHEMA ${quoteIdent(s.name)}`, s.comment));
+    for (const e of s.enums) groups.push(...on(`TYPE ${qualifiedName(s.name, e.name)}`, e.comment));
+    for (const t of s.tables) {
+      const name = qualifiedName(s.name, t.name);
+      const lines = [...on(`TABLE ${name}`, t.comment), ...t.columns.flatMap((c) => on(`COLUMN ${name}.${quoteIdent(c.name)}`, c.comment))];
+      if (lines.length) groups.push(lines.join('\n'));
+    }
+    for (const v of s.views) groups.push(...on(`${v.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${qualifiedName(s.name, v.name)}`, v.comment));
+  }
+  return groups;
+}
+
+/**
+ * A string constant that means the same whatever `standard_conforming_strings` says: with a
+ * backslash in it, an escape string (E'...') where the backslash is doubled.
+ */
+function quoteLiteral(text: string): string {
+  const body = text.replace(/'/g, "''");
+  return text.includes('\\') ? `E'${body.replace(/\\/g, '\\\\')}'` : `'${body}'`;
+}
