@@ -172,26 +172,33 @@ do $$ begin perform 1; end $$;`);
     ]);
     expect(s.functions.map((f) => [f.name, f.arguments, f.returns, f.language])).toEqual([
       ['pairs', '', 'TABLE(a integer, b text)', 'sql'],
-      ['touch', 'p_id integer, VARIADIC rest text[]', 'trigger', 'plpgsql'],
+      ['touch', 'integer, text[]', 'trigger', 'plpgsql'],
     ]);
     expect(s.triggers[0]).toMatchObject({ name: 't_touch', timing: 'before', events: ['insert', 'update'], forEach: 'row', function: { schema: 'public', name: 'touch' } });
     expect(table(db, 't').comment).toBe("The t's");
     expect(table(db, 't').columns[0].comment).toBe('identifier');
   });
 
-  it('gives partitions their parent\'s columns and their own index copies', async () => {
-    const db = await load(`create table events (id bigint, at timestamptz not null, kind text, primary key (id, at)) partition by range (at);
+  it('gives partitions their parent\'s columns, and leaves the parent\'s keys and indexes to the parent', async () => {
+    const db = await load(`create table events (id bigint, at timestamptz not null, kind text check (kind <> ''), primary key (id, at)) partition by range (at);
 create table events_2024 partition of events for values from ('2024-01-01') to ('2025-01-01');
 create index on events (kind);
-create table events_old (id bigint, at timestamptz not null, kind text);
+create table events_old (id bigint, at timestamptz not null, kind text, constraint events_kind_check check (kind <> ''));
+create index events_old_kind on events_old (kind);
+create index events_old_at on events_old (at);
 alter table events attach partition events_old for values from ('2000-01-01') to ('2024-01-01');`);
     expect(table(db, 'events').partitioning).toEqual({ strategy: 'range', keys: ['at'] });
     const p = table(db, 'events_2024');
     expect(p.partitionOf).toEqual({ parent: { schema: 'public', name: 'events' }, bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')" });
-    expect(p.columns.map((c) => c.name)).toEqual(['id', 'at', 'kind']);
-    expect(p.primaryKey).toMatchObject({ name: 'events_2024_pkey', columns: ['id', 'at'] });
-    expect(p.indexes.map((i) => i.name)).toEqual(['events_2024_kind_idx']);
-    expect(table(db, 'events_old').indexes.map((i) => i.name)).toEqual(['events_old_kind_idx']);
+    expect(p.columns.map((c) => `${c.name}:${c.notNull}`)).toEqual(['id:true', 'at:true', 'kind:false']);
+    // PostgreSQL clones these onto each partition, but the catalog keeps them the parent's.
+    expect(p.primaryKey).toBeNull();
+    expect(p.checks).toEqual([]);
+    expect(p.indexes).toEqual([]);
+    // On ATTACH a matching index is attached and the same-named CHECK merged: the parent's.
+    const old = table(db, 'events_old');
+    expect(old.indexes.map((i) => i.name)).toEqual(['events_old_at']);
+    expect(old.checks).toEqual([]);
   });
 
   it('notes what it cannot model instead of failing', async () => {

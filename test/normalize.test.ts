@@ -302,6 +302,23 @@ describe('normalizeForComparison', () => {
     expect(normalizeForComparison(other)).not.toEqual(normalizeForComparison(staticModel()));
   });
 
+  it('reads names in an object\'s own schema bare, and a NULL default as none', () => {
+    const sales = (definition: string, columnDefault: string | null): Database => {
+      const db = emptyDatabase();
+      const schema = emptySchema('sales');
+      schema.tables.push(table('orders', { columns: [{ name: 'id', type: 'integer', notNull: true, default: columnDefault }] }));
+      schema.views.push({ name: 'v', materialized: false, definition, reads: [{ schema: 'sales', name: 'orders' }] });
+      db.schemas.push(schema);
+      return db;
+    };
+    expect(normalizeForComparison(sales('SELECT id FROM sales.orders', "nextval('sales.orders_id_seq'::regclass)"))).toEqual(
+      normalizeForComparison(sales('SELECT id FROM orders', "nextval('orders_id_seq')")),
+    );
+    expect(normalizeForComparison(sales('SELECT 1', 'NULL::integer'))).toEqual(normalizeForComparison(sales('SELECT 1', null)));
+    // Outside its own schema a qualification still counts.
+    expect(normalizeExpression("nextval('sales.orders_id_seq')")).toBe("nextval('sales.orders_id_seq')");
+  });
+
   it('sorts by name and keeps a public schema that holds something', () => {
     const db = emptyDatabase();
     const pub = emptySchema('public');

@@ -33,7 +33,7 @@ export async function introspect(engine: Engine, options: IntrospectOptions = {}
     // not reach: with this one, pg_catalog and public names print bare, as the model wants.
     // Constants (partition bounds, defaults) print in the session's TimeZone and DateStyle:
     // fixed, so two databases with the same DDL print the same text.
-    `BEGIN READ ONLY; SET LOCAL statement_timeout = '30s'; SET LOCAL search_path = public, pg_catalog;
+    `BEGIN READ ONLY; SET LOCAL statement_timeout = '30s'; SET LOCAL search_path = pg_catalog, public;
      SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'`,
   );
   try {

@@ -65,11 +65,9 @@ export function foldAlterTable(b: SchemaBuilder, n: any, st: ParsedStatement): v
         if (column) delete column.generated;
         break;
       case 'AT_AddConstraint':
-        addConstraint(b, qn, table, cmd.def.Constraint, st);
+        if (cmd.def.Constraint.indexname) addConstraintUsingIndex(b, qn, table, cmd.def.Constraint, st);
+        else addConstraint(b, qn, table, cmd.def.Constraint, st);
         propagateToPartitions(b, qn, table);
-        break;
-      case 'AT_AddIndexConstraint':
-        addConstraintUsingIndex(b, qn, table, cmd.def.IndexStmt ?? cmd.def, st);
         break;
       case 'AT_DropConstraint':
         if (!dropConstraint(b, qn, table, cmd.name) && !cmd.missing_ok) b.note(`constraint ${cmd.name} of ${display(qn)} does not exist`);
@@ -113,8 +111,7 @@ export function foldAlterTable(b: SchemaBuilder, n: any, st: ParsedStatement): v
 }
 
 /** ADD CONSTRAINT ... PRIMARY KEY / UNIQUE USING INDEX: the index becomes the constraint. */
-function addConstraintUsingIndex(b: SchemaBuilder, qn: QualifiedName, table: Table, c: any, st: ParsedStatement): void {
-  const constraint = c.Constraint ?? c;
+function addConstraintUsingIndex(b: SchemaBuilder, qn: QualifiedName, table: Table, constraint: any, st: ParsedStatement): void {
   const index = table.indexes.find((i) => i.name === constraint.indexname);
   if (!index) return b.note(`index ${constraint.indexname} is not defined on ${display(qn)}`);
   table.indexes = table.indexes.filter((i) => i !== index);

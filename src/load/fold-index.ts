@@ -17,7 +17,9 @@ export function foldCreateIndex(b: SchemaBuilder, n: any, st: ParsedStatement): 
   }
   const params = n.indexParams ?? [];
   const keys = buildIndexKeys(params);
-  const name = n.idxname ?? chooseName(qn.name, columnsAddition(indexNameParts(params)), 'idx', b.relationTaken(qn.schema));
+  const include = (n.indexIncludingParams ?? []).map((p: any) => p.IndexElem.name ?? deparse(p.IndexElem.expr));
+  // INCLUDE columns are part of an invented name (ChooseIndexColumnNames takes every column).
+  const name = n.idxname ?? chooseName(qn.name, columnsAddition([...indexNameParts(params), ...include]), 'idx', b.relationTaken(qn.schema));
   const index: Index = {
     name,
     unique: !!n.unique,
@@ -25,7 +27,7 @@ export function foldCreateIndex(b: SchemaBuilder, n: any, st: ParsedStatement): 
     columns: indexColumnNames(keys),
     keys,
     where: n.whereClause ? deparse(n.whereClause) : null,
-    include: (n.indexIncludingParams ?? []).map((p: any) => p.IndexElem.name ?? deparse(p.IndexElem.expr)),
+    include,
     span: st.span,
   };
   if (n.nulls_not_distinct) index.nullsNotDistinct = true;

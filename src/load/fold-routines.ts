@@ -9,16 +9,15 @@ function qualifyRoutine(b: SchemaBuilder, names: string[]): QualifiedName {
   return b.qualifyNames(names, (s, name) => !!b.schema(s, false)?.functions.some((f) => f.name === name));
 }
 
-const MODE_PREFIX: Record<string, string> = { FUNC_PARAM_INOUT: 'INOUT ', FUNC_PARAM_VARIADIC: 'VARIADIC ' };
-
-/** CREATE [OR REPLACE] FUNCTION / PROCEDURE: name and signature only, as pg_get_function_identity_arguments prints it. */
+/** CREATE [OR REPLACE] FUNCTION / PROCEDURE: name and signature only. */
 export function foldCreateFunction(b: SchemaBuilder, n: any, st: ParsedStatement): void {
   const qn = qualifyRoutine(b, strings(n.funcname));
   const params = (n.parameters ?? []).map((p: any) => p.FunctionParameter);
   const typeOf = (p: any) => formatType(p.argType, b.resolveType).type;
+  // The identity of a routine is its input types (proargtypes), without names or modes.
   const identity = params
     .filter((p: any) => p.mode !== 'FUNC_PARAM_OUT' && p.mode !== 'FUNC_PARAM_TABLE')
-    .map((p: any) => `${MODE_PREFIX[p.mode] ?? ''}${p.name ? p.name + ' ' : ''}${typeOf(p)}`)
+    .map(typeOf)
     .join(', ');
   const table = params.filter((p: any) => p.mode === 'FUNC_PARAM_TABLE');
   let returns = '';

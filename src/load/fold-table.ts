@@ -2,6 +2,7 @@ import { emptyTable } from '../model/empty.js';
 import type { Column, Index, QualifiedName, Table } from '../model/types.js';
 import { deparse } from '../parse/deparse.js';
 import { formatType } from '../parse/format-type.js';
+import { quoteIdent } from '../model/quote-ident.js';
 import type { ParsedStatement } from '../parse/parse-script.js';
 import { chooseName, columnsAddition } from './choose-name.js';
 import { addConstraint } from './fold-constraint.js';
@@ -14,7 +15,7 @@ const lastName = (list: any[] | undefined): string | undefined => {
 
 /** Text of a sequence reference inside nextval(), as regclass output prints it. */
 function regclassText(seq: QualifiedName): string {
-  return seq.schema === 'public' ? seq.name : `${seq.schema}.${seq.name}`;
+  return seq.schema === 'public' ? quoteIdent(seq.name) : `${quoteIdent(seq.schema)}.${quoteIdent(seq.name)}`;
 }
 
 /**
@@ -75,40 +76,25 @@ export function addColumn(b: SchemaBuilder, qn: QualifiedName, table: Table, def
   return deferred;
 }
 
-function copyIndexFor(b: SchemaBuilder, qn: QualifiedName, source: Index, label: 'idx' | 'key' | 'pkey'): Index {
-  const parts = source.keys.map((k) => k.column ?? 'expr');
-  const name = chooseName(qn.name, label === 'pkey' ? null : columnsAddition(parts), label, b.relationTaken(qn.schema));
-  return { ...structuredClone(source), name, span: undefined, only: undefined };
-}
-
-/** What a partition gets from its parent: columns, inherited CHECKs, FKs, and its own copies of indexes. */
-export function inheritFromPartitionParent(b: SchemaBuilder, qn: QualifiedName, table: Table, parent: Table): void {
+/**
+ * A partition in the model holds only what is its own, as the catalog tells it apart: its
+ * columns come from the parent, while the parent's constraints and indexes, which PostgreSQL
+ * clones onto every partition (conparentid, attached indexes), stay the parent's. A
+ * partition's own CHECK with the name of a parent's CHECK is merged into it on attach.
+ */
+export function inheritFromPartitionParent(table: Table, parent: Table): void {
   if (!table.columns.length) table.columns = structuredClone(parent.columns).map((c) => ({ ...c, span: undefined, comment: undefined, identity: undefined }));
-  for (const check of parent.checks) if (!check.noInherit && !table.checks.some((c) => c.name === check.name)) table.checks.push({ ...check, span: undefined });
-  for (const fk of parent.foreignKeys) if (!table.foreignKeys.some((f) => f.name === fk.name)) table.foreignKeys.push({ ...structuredClone(fk), span: undefined });
-  if (parent.primaryKey && !table.primaryKey) {
-    const name = chooseName(qn.name, null, 'pkey', b.relationTaken(qn.schema));
-    table.primaryKey = { name, columns: [...parent.primaryKey.columns] };
-    for (const col of table.columns) if (parent.primaryKey.columns.includes(col.name)) col.notNull = true;
-  }
-  for (const u of parent.uniques) {
-    if (table.uniques.some((x) => x.columns.join() === u.columns.join())) continue;
-    const name = chooseName(qn.name, columnsAddition(u.columns), 'key', b.relationTaken(qn.schema));
-    table.uniques.push({ ...structuredClone(u), name, span: undefined });
-  }
-  for (const index of parent.indexes) {
-    if (table.indexes.some((i) => sameIndexShape(i, index))) continue;
-    table.indexes.push(copyIndexFor(b, qn, index, 'idx'));
-  }
+  table.checks = table.checks.filter((c) => !parent.checks.some((p) => p.name === c.name));
+  table.indexes = table.indexes.filter((i) => !parent.indexes.some((p) => sameIndexShape(i, p)));
 }
 
-/** After the parent changed (new index, constraint): each partition gets its copy, as PostgreSQL does. */
+/** After the parent gained an index or constraint: a partition's matching one is attached to it. */
 export function propagateToPartitions(b: SchemaBuilder, qn: QualifiedName, parent: Table): void {
   if (!parent.partitioning) return;
   for (const schema of b.db.schemas) {
     for (const child of schema.tables) {
       const of = child.partitionOf?.parent;
-      if (of && of.schema === qn.schema && of.name === qn.name) inheritFromPartitionParent(b, { schema: schema.name, name: child.name }, child, parent);
+      if (of && of.schema === qn.schema && of.name === qn.name) inheritFromPartitionParent(child, parent);
     }
   }
 }
@@ -125,7 +111,7 @@ function boundText(spec: any): string {
   switch (spec.strategy) {
     case 'l': return `FOR VALUES IN (${list(spec.listdatums)})`;
     case 'r': return `FOR VALUES FROM (${list(spec.lowerdatums)}) TO (${list(spec.upperdatums)})`;
-    default: return `FOR VALUES WITH (modulus ${spec.modulus}, remainder ${spec.remainder})`;
+    default: return `FOR VALUES WITH (modulus ${spec.modulus ?? 0}, remainder ${spec.remainder ?? 0})`; // protobuf JSON omits zeros
   }
 }
 
@@ -133,7 +119,7 @@ export function attachPartition(b: SchemaBuilder, child: QualifiedName, table: T
   const parent = b.table(parentName);
   if (!parent) return b.note(`partition parent ${display(parentName)} is not defined at this point`);
   table.partitionOf = { parent: parentName, bound: boundText(bound) };
-  inheritFromPartitionParent(b, child, table, parent);
+  inheritFromPartitionParent(table, parent);
 }
 
 const LIKE = { DEFAULTS: 1 << 3, CONSTRAINTS: 1 << 2, GENERATED: 1 << 4, IDENTITY: 1 << 5, INDEXES: 1 << 6, COMMENTS: 1 << 0 };
@@ -159,7 +145,11 @@ function copyLike(b: SchemaBuilder, qn: QualifiedName, table: Table, like: any):
   if (opts & LIKE.INDEXES) {
     if (source.primaryKey) table.primaryKey = { name: chooseName(qn.name, null, 'pkey', b.relationTaken(qn.schema)), columns: [...source.primaryKey.columns] };
     for (const u of source.uniques) table.uniques.push({ ...u, name: chooseName(qn.name, columnsAddition(u.columns), 'key', b.relationTaken(qn.schema)), span: undefined });
-    for (const index of source.indexes) table.indexes.push(copyIndexFor(b, qn, index, 'idx'));
+    for (const index of source.indexes) {
+      const parts = [...index.keys.map((k) => k.column ?? 'expr'), ...index.include];
+      const name = chooseName(qn.name, columnsAddition(parts), 'idx', b.relationTaken(qn.schema));
+      table.indexes.push({ ...structuredClone(index), name, span: undefined });
+    }
   }
 }
 
@@ -183,8 +173,8 @@ export function foldCreateTable(b: SchemaBuilder, n: any, st: ParsedStatement): 
     const parent = b.requireTable(parentName);
     (table.inherits ??= []).push(parentName);
     if (!parent) continue;
+    // Inherited CHECKs stay the parent's (conislocal is false on the child).
     for (const col of parent.columns) if (!table.columns.some((c) => c.name === col.name)) table.columns.push({ ...col, span: undefined, comment: undefined, identity: undefined });
-    for (const check of parent.checks) if (!check.noInherit) table.checks.push({ ...check, span: undefined });
   }
 
   const partitionParent = n.partbound ? b.qualify(n.inhRelations[0].RangeVar) : undefined;

@@ -7,10 +7,12 @@ import { SourcePositions } from '../parse/source-positions.js';
 import { splitSql, type Chunk } from '../parse/split-sql.js';
 import type { LoadResult, SqlSource } from './load-schema.js';
 
-// Statements the embedded engine cannot or need not run: databases and roles do not
-// exist there, transaction control would break the batching below, and COPY FROM stdin
-// has no data once the script is split.
-const NOT_RUN = /^(create|drop|alter)\s+database\b|^(grant|revoke|copy|begin|commit|end|rollback|savepoint|release)\b|^start\s+transaction\b|^alter\s+default\s+privileges\b|\bowner\s+to\b/i;
+// Statements not executed: databases and roles do not exist on the embedded engine,
+// transaction control would break the batching below, and data (INSERT, COPY, ...) cannot
+// change a schema — a dump's data may also depend on `\copy` files that are not there.
+// The script was read as UTF-8 and is sent as UTF-8: a `SET client_encoding` in it would
+// make the server re-encode its replies, which the embedded engine's driver cannot decode.
+const NOT_RUN = /^(create|drop|alter)\s+database\b|^(grant|revoke|copy|insert|update|delete|merge|truncate|begin|commit|end|rollback|savepoint|release)\b|^start\s+transaction\b|^alter\s+default\s+privileges\b|\bowner\s+to\b|^set\s+(client_encoding|names)\b/i;
 
 /** Extensions the scripts create, so the embedded engine can load them at boot. */
 export function extensionsIn(scripts: SqlSource[]): string[] {
@@ -58,13 +60,19 @@ async function runScript(engine: Engine, file: string, sql: string, notes: Note[
   return chunks.length;
 }
 
+/** Executes scripts in order on an engine; a failure is a `SchemawiseError` at the failing statement. */
+export async function runScripts(engine: Engine, scripts: SqlSource[], notes: Note[] = []): Promise<number> {
+  let executed = 0;
+  for (const { file, sql } of scripts) executed += await runScript(engine, file, sql, notes);
+  return executed;
+}
+
 /** The model of scripts as PostgreSQL itself builds it: executed on the embedded engine, then introspected. */
 export async function loadExact(scripts: SqlSource[]): Promise<LoadResult> {
   const engine = await createEmbeddedEngine({ extensions: extensionsIn(scripts) });
   const notes: Note[] = [];
   try {
-    let executed = 0;
-    for (const { file, sql } of scripts) executed += await runScript(engine, file, sql, notes);
+    const executed = await runScripts(engine, scripts, notes);
     const result = await introspect(engine);
     notes.push(...result.notes.map((message) => ({ message })));
     return { database: result.database, notes, sources: [], statements: { modelled: executed, skipped: 0, notModelled: 0 } };

@@ -26,10 +26,26 @@ type Ast = { [key: string]: unknown };
  * Text that does not parse as one expression comes back with its whitespace collapsed.
  */
 export function normalizeExpression(sql: string): string {
+  return expression(sql, ON_SEARCH_PATH);
+}
+
+/**
+ * Schemas whose names PostgreSQL leaves out when it prints, with introspection's search_path.
+ * An object's own schema joins them for comparison: a static loader spells `bins` where
+ * PostgreSQL prints `inventory.bins`, and what a name resolves to is compared elsewhere
+ * (a view's `reads`, a column's type).
+ */
+const ON_SEARCH_PATH: ReadonlySet<string> = new Set(['pg_catalog', 'public']);
+
+function bareIn(schema: string): ReadonlySet<string> {
+  return new Set([...ON_SEARCH_PATH, schema]);
+}
+
+function expression(sql: string, bare: ReadonlySet<string>): string {
   const select = parseSelect(`SELECT ${sql}`);
   const targets = select?.targetList as Ast[] | undefined;
   if (!select || targets?.length !== 1 || Object.keys(select).some((k) => !SELECT_EXPRESSION_KEYS.has(k))) return collapse(sql);
-  return deparse(canonical((targets[0].ResTarget as Ast).val)) ?? collapse(sql);
+  return deparse(canonical((targets[0].ResTarget as Ast).val, bare)) ?? collapse(sql);
 }
 
 const SELECT_EXPRESSION_KEYS = new Set(['targetList', 'limitOption', 'op']);
@@ -39,14 +55,15 @@ export function normalizeForComparison(db: Database): Database {
   assertLoaded();
   const copy = JSON.parse(JSON.stringify(db, (key, value) => (key === 'span' || key === 'stats' ? undefined : value))) as Database;
   for (const schema of copy.schemas) {
-    for (const table of schema.tables) normalizeTable(table);
+    const bare = bareIn(schema.name);
+    for (const table of schema.tables) normalizeTable(table, bare);
     for (const view of schema.views) {
-      view.definition = normalizeQuery(view.definition);
+      view.definition = normalizeQuery(view.definition, bare);
       view.reads.sort(byQualifiedName);
     }
     for (const domain of schema.domains) {
-      if (domain.default !== null) domain.default = normalizeExpression(domain.default);
-      for (const check of domain.checks) check.expression = normalizeExpression(check.expression);
+      domain.default = normalizeDefault(domain.default, bare);
+      for (const check of domain.checks) check.expression = expression(check.expression, bare);
       domain.checks.sort(byName);
     }
     for (const trigger of schema.triggers) trigger.events.sort((a, b) => EVENT_ORDER.indexOf(a) - EVENT_ORDER.indexOf(b));
@@ -68,18 +85,25 @@ export function normalizeForComparison(db: Database): Database {
 
 const EVENT_ORDER: Trigger['events'] = ['insert', 'update', 'delete', 'truncate'];
 
-function normalizeTable(table: Table): void {
+/** PostgreSQL does not store a default that is the NULL constant: it is no default. */
+function normalizeDefault(sql: string | null, bare: ReadonlySet<string>): string | null {
+  if (sql === null) return null;
+  const normal = expression(sql, bare);
+  return normal === 'NULL' ? null : normal;
+}
+
+function normalizeTable(table: Table, bare: ReadonlySet<string>): void {
   const columnNames = new Set(table.columns.map((c) => c.name));
   for (const column of table.columns) {
-    if (column.default !== null) column.default = normalizeExpression(column.default);
-    if (column.generated !== undefined) column.generated = normalizeExpression(column.generated);
+    column.default = normalizeDefault(column.default, bare);
+    if (column.generated !== undefined) column.generated = expression(column.generated, bare);
   }
   for (const unique of table.uniques) {
     dropIfDefault(unique, 'deferrable', false);
     dropIfDefault(unique, 'initiallyDeferred', false);
   }
   for (const check of table.checks) {
-    check.expression = normalizeExpression(check.expression);
+    check.expression = expression(check.expression, bare);
     dropIfDefault(check, 'notValid', false);
     dropIfDefault(check, 'noInherit', false);
   }
@@ -90,15 +114,15 @@ function normalizeTable(table: Table): void {
     dropIfDefault(fk, 'notValid', false);
   }
   for (const exclusion of table.exclusions) {
-    for (const element of exclusion.elements) element.key = normalizeExpression(element.key);
-    if (exclusion.where !== null) exclusion.where = normalizeExpression(exclusion.where);
+    for (const element of exclusion.elements) element.key = expression(element.key, bare);
+    if (exclusion.where !== null) exclusion.where = expression(exclusion.where, bare);
   }
-  for (const index of table.indexes) normalizeIndex(index);
+  for (const index of table.indexes) normalizeIndex(index, bare);
   if (table.partitioning) {
     // A key is a raw column name or an expression; a raw name must not be parsed (it would fold case).
-    table.partitioning.keys = table.partitioning.keys.map((k) => (columnNames.has(k) ? k : normalizeExpression(k)));
+    table.partitioning.keys = table.partitioning.keys.map((k) => (columnNames.has(k) ? k : expression(k, bare)));
   }
-  if (table.partitionOf) table.partitionOf.bound = normalizeBound(table.partitionOf.bound);
+  if (table.partitionOf) table.partitionOf.bound = normalizeBound(table.partitionOf.bound, bare);
   dropIfDefault(table, 'unlogged', false);
   if (table.inherits?.length === 0) delete table.inherits;
   table.uniques.sort(byName);
@@ -108,18 +132,18 @@ function normalizeTable(table: Table): void {
   table.indexes.sort(byName);
 }
 
-function normalizeIndex(index: Index): void {
-  index.keys = index.keys.map(normalizeKey);
+function normalizeIndex(index: Index, bare: ReadonlySet<string>): void {
+  index.keys = index.keys.map((key) => normalizeKey(key, bare));
   index.columns = index.keys.map((k) => k.column ?? k.expression ?? '');
-  if (index.where !== null) index.where = normalizeExpression(index.where);
+  if (index.where !== null) index.where = expression(index.where, bare);
   dropIfDefault(index, 'nullsNotDistinct', false);
   // The catalog cannot tell `ON ONLY` once every partition's index is attached.
   delete index.only;
 }
 
-function normalizeKey(key: IndexKey): IndexKey {
+function normalizeKey(key: IndexKey, bare: ReadonlySet<string>): IndexKey {
   const normal = { ...key };
-  if (normal.expression !== null) normal.expression = normalizeExpression(normal.expression);
+  if (normal.expression !== null) normal.expression = expression(normal.expression, bare);
   // NULLS LAST is the default for ASC, NULLS FIRST for DESC.
   if (normal.nulls === (normal.order === 'desc' ? 'first' : 'last')) delete normal.nulls;
   return normal;
@@ -145,19 +169,19 @@ function isEmptySchema(schema: Database['schemas'][number]): boolean {
  * The expression tree without what PostgreSQL adds or rewrites when it stores and prints it.
  * Bottom-up, so a rule sees children that are already canonical.
  */
-function canonical(tree: unknown): unknown {
-  if (Array.isArray(tree)) return tree.map(canonical);
+function canonical(tree: unknown, bare: ReadonlySet<string>): unknown {
+  if (Array.isArray(tree)) return tree.map((item) => canonical(item, bare));
   if (tree === null || typeof tree !== 'object') return tree;
   const node: Ast = {};
   for (const [key, value] of Object.entries(tree as Ast)) {
     // Positions differ between any two spellings and never affect the text.
     if (key === 'location' || key.endsWith('_start') || key.endsWith('_end')) continue;
-    node[key] = canonical(value);
+    node[key] = canonical(value, bare);
   }
-  return rewrite(node);
+  return rewrite(node, bare);
 }
 
-function rewrite(node: Ast): Ast {
+function rewrite(node: Ast, bare: ReadonlySet<string>): Ast {
   if (node.TypeCast) {
     // PostgreSQL prints the casts it inserted ('a'::text, (0)::numeric, quantity::numeric,
     // 'pending'::order_status, 'seq'::regclass); in text they cannot be told from the
@@ -165,7 +189,7 @@ function rewrite(node: Ast): Ast {
     return (node.TypeCast as Ast).arg as Ast;
   }
   if (node.A_Const) return { A_Const: canonicalConstant(node.A_Const as Ast) };
-  if (node.A_Expr) return rewriteOperator(node.A_Expr as Ast);
+  if (node.A_Expr) return rewriteOperator(node.A_Expr as Ast, bare);
   if (node.BoolExpr) {
     // a AND (b AND c) is a AND b AND c: PostgreSQL flattens, rewritten BETWEENs nest.
     const bool = node.BoolExpr as Ast;
@@ -177,33 +201,31 @@ function rewrite(node: Ast): Ast {
   }
   if (node.FuncCall) {
     const call = node.FuncCall as Ast;
-    const funcname = unqualified(call.funcname as Ast[]);
+    const funcname = unqualified(call.funcname as Ast[], bare);
     const name = (funcname.at(-1)?.String as Ast | undefined)?.sval;
     const args = call.args as Ast[] | undefined;
     if ((name === 'nextval' || name === 'currval' || name === 'setval') && args?.[0]?.A_Const) {
       // The regclass argument prints schema-qualified unless on the search_path.
-      const constant = args[0].A_Const as Ast;
-      const text = (constant.sval as Ast | undefined)?.sval;
-      if (typeof text === 'string' && text.startsWith('public.')) {
-        return { FuncCall: { ...call, funcname, args: [{ A_Const: { sval: { sval: text.slice('public.'.length) } } }, ...args.slice(1)] } };
+      const text = ((args[0].A_Const as Ast).sval as Ast | undefined)?.sval;
+      const dot = typeof text === 'string' ? text.indexOf('.') : -1;
+      if (typeof text === 'string' && dot > 0 && bare.has(text.slice(0, dot))) {
+        return { FuncCall: { ...call, funcname, args: [{ A_Const: { sval: { sval: text.slice(dot + 1) } } }, ...args.slice(1)] } };
       }
     }
     return { FuncCall: { ...call, funcname } };
   }
-  if (node.TypeName) return { TypeName: { ...(node.TypeName as Ast), names: unqualified((node.TypeName as Ast).names as Ast[]) } };
-  if (node.RangeVar && (node.RangeVar as Ast).schemaname === 'public') {
-    const { schemaname: _public, ...rest } = node.RangeVar as Ast;
+  if (node.RangeVar && bare.has((node.RangeVar as Ast).schemaname as string)) {
+    const { schemaname: _bare, ...rest } = node.RangeVar as Ast;
     return { RangeVar: rest };
   }
-  if (node.CollateClause) return { CollateClause: { ...(node.CollateClause as Ast), collname: unqualified((node.CollateClause as Ast).collname as Ast[]) } };
+  if (node.CollateClause) return { CollateClause: { ...(node.CollateClause as Ast), collname: unqualified((node.CollateClause as Ast).collname as Ast[], bare) } };
   return node;
 }
 
-/** `pg_catalog.x` and `public.x` are `x`: both are on the model's search_path. */
-function unqualified(names: Ast[] | undefined): Ast[] {
+function unqualified(names: Ast[] | undefined, bare: ReadonlySet<string>): Ast[] {
   if (!names) return [];
   const first = (names[0]?.String as Ast | undefined)?.sval;
-  return names.length > 1 && (first === 'pg_catalog' || first === 'public') ? names.slice(1) : names;
+  return names.length > 1 && typeof first === 'string' && bare.has(first) ? names.slice(1) : names;
 }
 
 /**
@@ -223,8 +245,8 @@ function canonicalConstant(constant: Ast): Ast {
 
 const LIKE_OPERATORS: Record<string, string> = { '~~': 'AEXPR_LIKE', '!~~': 'AEXPR_LIKE', '~~*': 'AEXPR_ILIKE', '!~~*': 'AEXPR_ILIKE' };
 
-function rewriteOperator(expr: Ast): Ast {
-  const name = unqualified(expr.name as Ast[]);
+function rewriteOperator(expr: Ast, bare: ReadonlySet<string>): Ast {
+  const name = unqualified(expr.name as Ast[], bare);
   const operator = (name[0]?.String as Ast | undefined)?.sval as string | undefined;
   const op = (kind: string, sign: string, lexpr: unknown, rexpr: unknown): Ast => ({
     A_Expr: { kind, name: [{ String: { sval: sign } }], lexpr, rexpr },
@@ -232,7 +254,7 @@ function rewriteOperator(expr: Ast): Ast {
   const array = (expr.rexpr as Ast | undefined)?.A_ArrayExpr as Ast | undefined;
   // PostgreSQL stores x IN (a, b) as x = ANY (ARRAY[a, b]) and x NOT IN (...) as x <> ALL (...).
   if (array && ((expr.kind === 'AEXPR_OP_ANY' && operator === '=') || (expr.kind === 'AEXPR_OP_ALL' && operator === '<>'))) {
-    return rewriteOperator({ kind: 'AEXPR_IN', name, lexpr: expr.lexpr, rexpr: { List: { items: array.elements ?? [] } } });
+    return rewriteOperator({ kind: 'AEXPR_IN', name, lexpr: expr.lexpr, rexpr: { List: { items: array.elements ?? [] } } }, bare);
   }
   if (expr.kind === 'AEXPR_IN') {
     const items = ((expr.rexpr as Ast).List as Ast).items as Ast[];
@@ -244,26 +266,26 @@ function rewriteOperator(expr: Ast): Ast {
   if (expr.kind === 'AEXPR_BETWEEN' || expr.kind === 'AEXPR_NOT_BETWEEN') {
     const [low, high] = ((expr.rexpr as Ast).List as Ast).items as Ast[];
     const between = expr.kind === 'AEXPR_BETWEEN';
-    return rewrite({
-      BoolExpr: {
-        boolop: between ? 'AND_EXPR' : 'OR_EXPR',
-        args: [op('AEXPR_OP', between ? '>=' : '<', expr.lexpr, low), op('AEXPR_OP', between ? '<=' : '>', expr.lexpr, high)],
-      },
-    });
+    const bool = {
+      boolop: between ? 'AND_EXPR' : 'OR_EXPR',
+      args: [op('AEXPR_OP', between ? '>=' : '<', expr.lexpr, low), op('AEXPR_OP', between ? '<=' : '>', expr.lexpr, high)],
+    };
+    return rewrite({ BoolExpr: bool }, bare);
   }
   return { A_Expr: { ...expr, name } };
 }
 
 /**
- * A view's query. Besides the expression rules: PostgreSQL 15 prints `t.col` where 16+
- * print `col` for a single-table query, and it names output columns (`sum(x) AS sum`);
- * so qualifiers naming the only FROM table and aliases equal to the default name go.
+ * A view's query. Besides the expression rules: for a single-table query PostgreSQL 15
+ * prints `t.col` where 18 prints `col`; both name output columns (`sum(x) AS sum`) and
+ * print the entries `GROUP BY 1` points at. So qualifiers naming the only FROM table and
+ * aliases equal to the default name go, and ordinals are resolved.
  */
-function normalizeQuery(sql: string): string {
+function normalizeQuery(sql: string, bare: ReadonlySet<string>): string {
   const text = sql.trim().replace(/;\s*$/, '');
   const select = parseSelect(text);
   if (!select) return collapse(text);
-  return deparse(canonical({ SelectStmt: withoutImpliedNames(select) })) ?? collapse(text);
+  return deparse(canonical({ SelectStmt: withoutImpliedNames(select) }, bare)) ?? collapse(text);
 }
 
 function withoutImpliedNames(query: Ast, inRightBranch = false): Ast {
@@ -281,7 +303,7 @@ function withoutImpliedNames(query: Ast, inRightBranch = false): Ast {
     if (tree === null || typeof tree !== 'object') return tree;
     const node = tree as Ast;
     // A nested query has its own FROM list.
-    if (node.SelectStmt && node.SelectStmt !== select) return { SelectStmt: withoutImpliedNames(node.SelectStmt as Ast) };
+    if (node.SelectStmt) return { SelectStmt: withoutImpliedNames(node.SelectStmt as Ast) };
     if (node.ResTarget) {
       const target = node.ResTarget as Ast;
       const implied = target.name !== undefined && (inRightBranch || target.name === defaultColumnName(target.val));
@@ -330,13 +352,13 @@ function defaultColumnName(tree: unknown): string | undefined {
 }
 
 /** `FOR VALUES ...` / `DEFAULT`, through the same rules as expressions. */
-function normalizeBound(bound: string): string {
+function normalizeBound(bound: string, bare: ReadonlySet<string>): string {
   const prefix = 'CREATE TABLE x PARTITION OF y ';
   try {
     const statement = parseSync(prefix + bound).stmts?.[0]?.stmt as Ast | undefined;
     const create = statement?.CreateStmt as Ast | undefined;
     if (!create?.partbound) return collapse(bound);
-    const text = deparse({ CreateStmt: { ...create, partbound: canonical(create.partbound) } });
+    const text = deparse({ CreateStmt: { ...create, partbound: canonical(create.partbound, bare) } });
     return text?.startsWith(prefix) ? text.slice(prefix.length) : collapse(bound);
   } catch {
     return collapse(bound);
