@@ -36,7 +36,7 @@ describe('bundled extensions', () => {
     expect(error).toBeInstanceOf(SchemawiseError);
     expect(error.message).toContain('"postgis"');
     expect(error.message).not.toContain('citext');
-    expect(error.message).toContain('--db postgres://');
+    expect(error.message).toContain('schemawise inspect postgres://');
   });
 });
 

@@ -66,7 +66,8 @@ async function loadExtensions(names: string[]): Promise<Record<string, Extension
     const list = missing.map((n) => `"${n}"`).join(', ');
     throw new SchemawiseError(
       `extension ${list} ${missing.length === 1 ? 'is' : 'are'} not available in the embedded PostgreSQL (PGlite); ` +
-        `use a PostgreSQL server that has ${missing.length === 1 ? 'it' : 'them'}: --db postgres://...`,
+        `load the files statically (without --exact), or apply them to a PostgreSQL server that has ` +
+        `${missing.length === 1 ? 'it' : 'them'} and inspect that: schemawise inspect postgres://...`,
     );
   }
   const loaded: Record<string, Extension> = {};

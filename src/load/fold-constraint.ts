@@ -39,6 +39,7 @@ export function addConstraint(b: SchemaBuilder, qn: QualifiedName, table: Table,
       if (table.primaryKey) return b.note(`table ${display(qn)} already has a primary key; second one ignored`, span);
       const name = c.conname ?? chooseName(qn.name, null, 'pkey', relTaken);
       table.primaryKey = { name, columns: keys, span };
+      b.noteRelation(qn.schema, name, 'index');
       for (const col of table.columns) if (keys.includes(col.name)) col.notNull = true;
       b.registerConstraint(qn.schema, name);
       return;
@@ -53,6 +54,7 @@ export function addConstraint(b: SchemaBuilder, qn: QualifiedName, table: Table,
         ...(c.initdeferred ? { initiallyDeferred: true } : {}),
         span,
       });
+      b.noteRelation(qn.schema, name, 'index');
       b.registerConstraint(qn.schema, name);
       return;
     }
@@ -112,6 +114,7 @@ export function addConstraint(b: SchemaBuilder, qn: QualifiedName, table: Table,
         where: c.where_clause ? deparse(c.where_clause) : null,
         span,
       });
+      b.noteRelation(qn.schema, name, 'index');
       b.registerConstraint(qn.schema, name);
       return;
     }

@@ -33,6 +33,7 @@ export function foldCreateIndex(b: SchemaBuilder, n: any, st: ParsedStatement): 
   if (n.nulls_not_distinct) index.nullsNotDistinct = true;
   if (n.relation.inh === false) index.only = true;
   table.indexes.push(index);
+  b.noteRelation(qn.schema, name, 'index');
 
   if (!index.only) propagateToPartitions(b, qn, table);
 }

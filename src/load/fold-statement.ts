@@ -43,6 +43,7 @@ function foldSequence(b: SchemaBuilder, n: any, st: ParsedStatement): void {
   }
   const seq: { name: string; type: string; ownedBy?: any; span: any } = { name: qn.name, type: 'bigint', span: st.span };
   b.schema(qn.schema)!.sequences.push(seq);
+  b.noteRelation(qn.schema, qn.name, 'sequence');
   applySequenceOptions(b, seq, n.options);
 }
 
@@ -93,10 +94,27 @@ function foldSetSchema(b: SchemaBuilder, n: any): void {
   b.schema(n.newschema)!.tables.push(table);
 }
 
+// Statements that only add to the model: they keep the relation-name cache up to date
+// themselves. Every other one may drop or rename, and clears it.
+const ADDITIVE = new Set([
+  'CreateStmt', 'IndexStmt', 'CommentStmt', 'ViewStmt', 'CreateSeqStmt', 'CreateFunctionStmt', 'CreateTrigStmt',
+  'CreateEnumStmt', 'CreateDomainStmt', 'CompositeTypeStmt', 'CreateTableAsStmt', 'CreateExtensionStmt',
+  'VariableSetStmt', 'SelectStmt', 'AlterSeqStmt', 'AlterEnumStmt', 'CreateSchemaStmt',
+]);
+
 /** Applies one parsed statement to the model being built. */
 export function foldStatement(b: SchemaBuilder, st: ParsedStatement): void {
   b.current = st;
   const n = st.node;
+  if (!ADDITIVE.has(st.type)) b.forgetRelations();
+  try {
+    foldNode(b, st, n);
+  } finally {
+    if (!ADDITIVE.has(st.type)) b.forgetRelations();
+  }
+}
+
+function foldNode(b: SchemaBuilder, st: ParsedStatement, n: any): void {
   switch (st.type) {
     case 'CreateSchemaStmt': {
       if (b.schema(n.schemaname, false) && !n.if_not_exists) b.note(`schema ${n.schemaname} already exists`);

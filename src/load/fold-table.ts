@@ -70,6 +70,7 @@ export function addColumn(b: SchemaBuilder, qn: QualifiedName, table: Table, def
     // serial = a sequence owned by the column + NOT NULL + DEFAULT nextval(...).
     const seq = { schema: qn.schema, name: chooseName(qn.name, column.name, 'seq', b.relationTaken(qn.schema)) };
     b.schema(qn.schema)!.sequences.push({ name: seq.name, type: serial, ownedBy: { table: qn, column: column.name }, span: column.span });
+    b.noteRelation(qn.schema, seq.name, 'sequence');
     column.notNull = true;
     column.default = `nextval('${regclassText(seq)}'::regclass)`;
   }
@@ -91,6 +92,7 @@ export function inheritFromPartitionParent(table: Table, parent: Table): void {
 /** After the parent gained an index or constraint: a partition's matching one is attached to it. */
 export function propagateToPartitions(b: SchemaBuilder, qn: QualifiedName, parent: Table): void {
   if (!parent.partitioning) return;
+  b.forgetRelations(); // indexes may be attached (removed from the partition) below
   for (const schema of b.db.schemas) {
     for (const child of schema.tables) {
       const of = child.partitionOf?.parent;
@@ -143,12 +145,20 @@ function copyLike(b: SchemaBuilder, qn: QualifiedName, table: Table, like: any):
   }
   if (opts & LIKE.CONSTRAINTS) for (const check of source.checks) table.checks.push({ ...check, span: undefined });
   if (opts & LIKE.INDEXES) {
-    if (source.primaryKey) table.primaryKey = { name: chooseName(qn.name, null, 'pkey', b.relationTaken(qn.schema)), columns: [...source.primaryKey.columns] };
-    for (const u of source.uniques) table.uniques.push({ ...u, name: chooseName(qn.name, columnsAddition(u.columns), 'key', b.relationTaken(qn.schema)), span: undefined });
+    if (source.primaryKey) {
+      table.primaryKey = { name: chooseName(qn.name, null, 'pkey', b.relationTaken(qn.schema)), columns: [...source.primaryKey.columns] };
+      b.noteRelation(qn.schema, table.primaryKey.name, 'index');
+    }
+    for (const u of source.uniques) {
+      const name = chooseName(qn.name, columnsAddition(u.columns), 'key', b.relationTaken(qn.schema));
+      table.uniques.push({ ...u, name, span: undefined });
+      b.noteRelation(qn.schema, name, 'index');
+    }
     for (const index of source.indexes) {
       const parts = [...index.keys.map((k) => k.column ?? 'expr'), ...index.include];
       const name = chooseName(qn.name, columnsAddition(parts), 'idx', b.relationTaken(qn.schema));
       table.indexes.push({ ...structuredClone(index), name, span: undefined });
+      b.noteRelation(qn.schema, name, 'index');
     }
   }
 }
@@ -166,6 +176,7 @@ export function foldCreateTable(b: SchemaBuilder, n: any, st: ParsedStatement): 
   table.span = st.span;
   if (n.relation.relpersistence === 'u') table.unlogged = true;
   schema.tables.push(table);
+  b.noteRelation(qn.schema, qn.name, 'table');
 
   for (const inh of n.inhRelations ?? []) {
     const parentName = b.qualify(inh.RangeVar);

@@ -55,6 +55,7 @@ export function foldCreateDomain(b: SchemaBuilder, n: any, st: ParsedStatement):
 /** CREATE TYPE ... AS (composite) */
 export function foldCreateComposite(b: SchemaBuilder, n: any, st: ParsedStatement): void {
   const qn = b.qualify(n.typevar, true);
+  b.noteRelation(qn.schema, qn.name, 'type');
   b.schema(qn.schema)!.compositeTypes.push({
     name: qn.name,
     attributes: (n.coldeflist ?? []).map((c: any) => ({ name: c.ColumnDef.colname, type: formatType(c.ColumnDef.typeName, b.resolveType).type })),

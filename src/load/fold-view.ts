@@ -72,6 +72,7 @@ function upsertView(b: SchemaBuilder, qn: QualifiedName, query: any, materialize
   const view = { name: qn.name, materialized, definition: deparse(resolved.query), reads: resolved.reads, span: st.span };
   if (existing >= 0) schema.views[existing] = { ...schema.views[existing], ...view };
   else schema.views.push(view);
+  b.noteRelation(qn.schema, qn.name, 'view');
 }
 
 /** CREATE [OR REPLACE] VIEW */

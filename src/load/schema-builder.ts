@@ -67,17 +67,49 @@ export class SchemaBuilder {
     return table;
   }
 
-  relationKind(schemaName: string, name: string): 'table' | 'view' | 'index' | 'sequence' | 'type' | undefined {
-    const schema = this.schema(schemaName, false);
-    if (!schema) return undefined;
-    if (schema.tables.some((t) => t.name === name)) return 'table';
-    if (schema.views.some((v) => v.name === name)) return 'view';
-    if (schema.sequences.some((s) => s.name === name)) return 'sequence';
-    if (schema.tables.some((t) => t.indexes.some((i) => i.name === name))) return 'index';
-    // Constraint-backed indexes share the relation namespace too.
-    if (schema.tables.some((t) => t.primaryKey?.name === name || t.uniques.some((u) => u.name === name) || t.exclusions.some((e) => e.name === name))) return 'index';
-    if (schema.compositeTypes.some((c) => c.name === name)) return 'type';
-    return undefined;
+  /**
+   * Relation names by schema (tables, views, sequences, indexes, constraint indexes,
+   * composite types share one namespace). Kept as a cache because invented names and
+   * unqualified lookups ask for it several times per statement: a scan each time made
+   * large schemas quadratic. Additions are noted as they happen; statements that drop or
+   * rename anything clear it (see foldStatement) and it is rebuilt from the model.
+   */
+  private relations: Map<string, Map<string, RelationKind>> | null = null;
+
+  relationKind(schemaName: string, name: string): RelationKind | undefined {
+    this.relations ??= this.scanRelations();
+    return this.relations.get(schemaName)?.get(name);
+  }
+
+  noteRelation(schema: string, name: string, kind: RelationKind): void {
+    if (!this.relations) return;
+    let names = this.relations.get(schema);
+    if (!names) this.relations.set(schema, (names = new Map()));
+    if (!names.has(name)) names.set(name, kind);
+  }
+
+  forgetRelations(): void {
+    this.relations = null;
+  }
+
+  private scanRelations(): Map<string, Map<string, RelationKind>> {
+    const all = new Map<string, Map<string, RelationKind>>();
+    for (const schema of this.db.schemas) {
+      const names = new Map<string, RelationKind>();
+      const add = (name: string, kind: RelationKind) => names.has(name) || names.set(name, kind);
+      for (const t of schema.tables) {
+        add(t.name, 'table');
+        for (const i of t.indexes) add(i.name, 'index');
+        if (t.primaryKey) add(t.primaryKey.name, 'index');
+        for (const u of t.uniques) add(u.name, 'index');
+        for (const e of t.exclusions) add(e.name, 'index');
+      }
+      for (const v of schema.views) add(v.name, 'view');
+      for (const q of schema.sequences) add(q.name, 'sequence');
+      for (const c of schema.compositeTypes) add(c.name, 'type');
+      all.set(schema.name, names);
+    }
+    return all;
   }
 
   typeExists(schemaName: string, name: string): boolean {
@@ -123,6 +155,8 @@ export class SchemaBuilder {
     this.constraintNames.get(schema)?.delete(name);
   }
 }
+
+export type RelationKind = 'table' | 'view' | 'index' | 'sequence' | 'type';
 
 export function display(qn: QualifiedName): string {
   return qn.schema === 'public' ? qn.name : `${qn.schema}.${qn.name}`;

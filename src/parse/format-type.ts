@@ -78,7 +78,7 @@ export function formatType(typeName: any, resolve: (names: string[]) => string):
   } else if ((isCatalog || names.length === 1) && base in SERIAL && !isCatalog && !array) {
     serial = SERIAL[base];
     type = serial;
-  } else if (isCatalog || (names.length === 1 && (base in BUILTIN || TIME_TYPES.has(base) || base === 'interval'))) {
+  } else if (isCatalog || (names.length === 1 && (base in BUILTIN || TIME_TYPES.has(base) || CATALOG_TYPES.has(base) || base === 'interval'))) {
     type = formatBuiltin(base, mods) ?? resolve(names);
   } else {
     // Extension and user types keep their modifiers as written: geometry(Point,4326).
@@ -88,6 +88,17 @@ export function formatType(typeName: any, resolve: (names: string[]) => string):
 }
 
 const TIME_TYPES = new Set(['timestamp', 'timestamptz', 'time', 'timetz']);
+
+// pg_catalog comes first on every search_path, so these names mean the built-in type even
+// unqualified: no need to look for a user type of the same name (a scan per column).
+const CATALOG_TYPES = new Set([
+  'text', 'json', 'jsonb', 'uuid', 'date', 'bytea', 'inet', 'cidr', 'macaddr', 'macaddr8', 'money', 'xml',
+  'tsvector', 'tsquery', 'oid', 'regclass', 'regtype', 'regproc', 'name', 'point', 'line', 'lseg', 'box', 'path',
+  'polygon', 'circle', 'int4range', 'int8range', 'numrange', 'tsrange', 'tstzrange', 'daterange',
+  'int4multirange', 'int8multirange', 'nummultirange', 'tsmultirange', 'tstzmultirange', 'datemultirange',
+  'void', 'trigger', 'event_trigger', 'record', 'anyelement', 'anyarray', 'anynonarray', 'anyenum', 'anyrange',
+  'cstring', 'internal', 'pg_lsn', 'txid_snapshot', 'pg_snapshot', 'xid', 'xid8', 'cid', 'tid', 'jsonpath',
+]);
 
 function formatBuiltin(base: string, mods: (number | string)[]): string | undefined {
   const m = mods.length ? `(${mods.join(',')})` : '';
