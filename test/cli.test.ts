@@ -125,7 +125,16 @@ describe('bad input: a message and exit code 2, never a stack trace or a partial
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 
-  it('an empty migrations folder name that does not exist', () => {
+  it.skipIf(!process.env.SCHEMAWISE_TEST_DATABASE_URL)('a database that does not exist on a reachable server, without the password', () => {
+    const url = new URL(process.env.SCHEMAWISE_TEST_DATABASE_URL!);
+    url.pathname = '/schemawise_no_such_db';
+    url.password = 'hunter2';
+    const r = run(['inspect', url.toString()]);
+    expectCleanFailure(r, /could not connect to postgres:\/\/.*:\*\*\*@.*schemawise_no_such_db: .*does not exist/);
+    expect(r.stderr).not.toContain('hunter2');
+  });
+
+  it('an empty migrations folder', () => {
     const dir = path.join(tmp(), 'migrations');
     mkdirSync(dir);
     expectCleanFailure(run(['inspect', dir]), /no SQL migrations found/);

@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import pc from 'picocolors';
 import { loadSchema, type LoadResult } from '../../load/load-schema.js';
 import { filterModel } from '../../model/filter-model.js';
 import { reportLoad } from '../report-load.js';
@@ -26,6 +27,8 @@ export function withInputOptions(command: Command): Command {
 
 /** Loads the inputs, reports the load on stderr, and applies --schema/--table. */
 export async function loadForCommand(inputs: string[], options: InputOptions): Promise<LoadResult> {
+  // Booting the embedded engine and executing takes seconds: say so, on a terminal only.
+  if (options.exact && !options.quiet && process.stderr.isTTY) process.stderr.write(pc.dim('executing on the embedded PostgreSQL (PGlite)…\n'));
   const result = await loadSchema(inputs, { exact: options.exact });
   reportLoad(result, options);
   return { ...result, database: filterModel(result.database, { schemas: options.schema, tables: options.table }) };
