@@ -24,12 +24,20 @@ const pgliteDist = dirname(createRequire(import.meta.url).resolve('@electric-sql
  */
 export function bundledExtensions(): string[] {
   const loaders = new Set(readdirSync(join(pgliteDist, 'contrib')).filter((f) => f.endsWith('.js')));
-  return readdirSync(pgliteDist)
+  const contrib = readdirSync(pgliteDist)
     .filter((f) => f.endsWith('.tar.gz'))
     .map((f) => f.slice(0, -'.tar.gz'.length))
-    .filter((name) => loaders.has(`${loaderName(name)}.js`))
-    .sort();
+    .filter((name) => loaders.has(`${loaderName(name)}.js`));
+  return [...contrib, ...Object.keys(SEPARATE_PACKAGES)].sort();
 }
+
+/**
+ * Extensions PGlite ships as packages of their own, built against one PGlite release:
+ * pglite-pgvector 0.0.15 is built for PGlite 0.5.14, which is why that version is pinned.
+ */
+const SEPARATE_PACKAGES: Record<string, () => Promise<Extension>> = {
+  vector: async () => (await import('@electric-sql/pglite-pgvector')).vector as unknown as Extension,
+};
 
 function loaderName(extension: string): string {
   return extension.replaceAll('-', '_');
@@ -72,6 +80,10 @@ async function loadExtensions(names: string[]): Promise<Record<string, Extension
   }
   const loaded: Record<string, Extension> = {};
   for (const name of wanted) {
+    if (SEPARATE_PACKAGES[name]) {
+      loaded[name] = await SEPARATE_PACKAGES[name]();
+      continue;
+    }
     const module = loaderName(name);
     const exports = (await import(pathToFileURL(join(pgliteDist, 'contrib', `${module}.js`)).href)) as Record<string, Extension>;
     loaded[module] = exports[module];

@@ -5,8 +5,31 @@ import type { SchemaBuilder } from './schema-builder.js';
 
 const strings = (list: any[] | undefined): string[] => (list ?? []).map((n: any) => n.String?.sval ?? '');
 
+// Trigger functions PostgreSQL itself provides; an unqualified call finds them in pg_catalog.
+const BUILTIN_TRIGGER_FUNCTIONS = new Set(['tsvector_update_trigger', 'tsvector_update_trigger_column', 'suppress_redundant_updates_trigger']);
+
 function qualifyRoutine(b: SchemaBuilder, names: string[]): QualifiedName {
+  if (names.length === 1 && BUILTIN_TRIGGER_FUNCTIONS.has(names[0])) return { schema: 'pg_catalog', name: names[0] };
   return b.qualifyNames(names, (s, name) => !!b.schema(s, false)?.functions.some((f) => f.name === name));
+}
+
+/** CREATE AGGREGATE name(args) (...): its identity, like a function's. */
+export function foldCreateAggregate(b: SchemaBuilder, n: any, st: ParsedStatement): void {
+  const qn = qualifyRoutine(b, strings(n.defnames));
+  // args is [List of FunctionParameter, ordered-set marker]; `*` (count(*)-like) has none.
+  const params = (n.args?.[0]?.List?.items ?? []).map((p: any) => p.FunctionParameter);
+  const stype = (n.definition ?? []).map((d: any) => d.DefElem).find((d: any) => d.defname === 'stype' || d.defname === 'finalfunc_return');
+  const schema = b.schema(qn.schema)!;
+  const fn = {
+    name: qn.name,
+    arguments: params.map((p: any) => formatType(p.argType, b.resolveType).type).join(', '),
+    returns: stype?.arg?.TypeName ? formatType(stype.arg.TypeName, b.resolveType).type : '',
+    language: 'internal',
+    kind: 'aggregate' as const,
+    span: st.span,
+  };
+  schema.functions = schema.functions.filter((f) => !(f.name === fn.name && f.arguments === fn.arguments));
+  schema.functions.push(fn);
 }
 
 /** CREATE [OR REPLACE] FUNCTION / PROCEDURE: name and signature only. */

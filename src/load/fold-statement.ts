@@ -3,7 +3,7 @@ import type { ParsedStatement } from '../parse/parse-script.js';
 import { foldAlterTable } from './fold-alter-table.js';
 import { foldDrop, foldRename } from './fold-drop-rename.js';
 import { foldCreateIndex } from './fold-index.js';
-import { foldCreateFunction, foldCreateTrigger } from './fold-routines.js';
+import { foldCreateAggregate, foldCreateFunction, foldCreateTrigger } from './fold-routines.js';
 import { foldCreateTable } from './fold-table.js';
 import { foldAlterEnum, foldCreateComposite, foldCreateDomain, foldCreateEnum } from './fold-types.js';
 import { foldCreateTableAs, foldCreateView } from './fold-view.js';
@@ -99,7 +99,7 @@ function foldSetSchema(b: SchemaBuilder, n: any): void {
 const ADDITIVE = new Set([
   'CreateStmt', 'IndexStmt', 'CommentStmt', 'ViewStmt', 'CreateSeqStmt', 'CreateFunctionStmt', 'CreateTrigStmt',
   'CreateEnumStmt', 'CreateDomainStmt', 'CompositeTypeStmt', 'CreateTableAsStmt', 'CreateExtensionStmt',
-  'VariableSetStmt', 'SelectStmt', 'AlterSeqStmt', 'AlterEnumStmt', 'CreateSchemaStmt',
+  'VariableSetStmt', 'SelectStmt', 'AlterSeqStmt', 'AlterEnumStmt', 'CreateSchemaStmt', 'DefineStmt',
 ]);
 
 /** Applies one parsed statement to the model being built. */
@@ -153,6 +153,13 @@ function foldNode(b: SchemaBuilder, st: ParsedStatement, n: any): void {
     case 'CreateTableAsStmt': foldCreateTableAs(b, n, st); break;
     case 'CreateFunctionStmt': foldCreateFunction(b, n, st); break;
     case 'CreateTrigStmt': foldCreateTrigger(b, n, st); break;
+    case 'DefineStmt':
+      if (n.kind !== 'OBJECT_AGGREGATE') {
+        b.counts.skipped++; // operators, collations, text search objects: not modelled
+        return;
+      }
+      foldCreateAggregate(b, n, st);
+      break;
     case 'CreateExtensionStmt': {
       if (b.db.extensions.some((e) => e.name === n.extname)) break;
       const schema = (n.options ?? []).map((o: any) => o.DefElem).find((d: any) => d.defname === 'schema')?.arg?.String?.sval;

@@ -229,18 +229,23 @@ function unqualified(names: Ast[] | undefined, bare: ReadonlySet<string>): Ast[]
 }
 
 /**
- * `'-1'` (how PostgreSQL prints a negative constant it cast) is the number -1, and
+ * `'-1'` (how PostgreSQL prints a negative constant it cast) is the number -1;
  * `'2024-01-01 00:00:00+00'` (a timestamptz constant printed back in UTC, as introspection
- * sets it) is `'2024-01-01'`.
+ * sets it) is `'2024-01-01'`, and so is `'2024-01-01 01:00:00+01'`.
  */
 function canonicalConstant(constant: Ast): Ast {
   const text = (constant.sval as Ast | undefined)?.sval;
   if (typeof text !== 'string') return constant;
   if (/^-?\d+$/.test(text) && Math.abs(Number(text)) <= 2 ** 31 - 1) return { ival: { ival: Number(text) } };
   if (/^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) return { fval: { fval: text } };
-  const midnight = /^(\d{4}-\d\d-\d\d) 00:00:00(\+00)?$/.exec(text);
+  // A timestamp written with an offset ('2022-04-01 01:00:00+01') is the instant
+  // PostgreSQL prints back in UTC ('2022-03-31 ... +00'): compare the UTC instants.
+  const zoned = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d(?:\.\d+)?)([+-]\d\d)(?::?(\d\d))?$/.exec(text);
+  const utc = zoned ? new Date(`${zoned[1]}T${zoned[2]}${zoned[3]}:${zoned[4] ?? '00'}`) : null;
+  const value = utc && !Number.isNaN(utc.getTime()) ? utc.toISOString().replace('T', ' ').replace(/\.000Z$|Z$/, '') : text;
+  const midnight = /^(\d{4}-\d\d-\d\d) 00:00:00(\+00)?$/.exec(value);
   if (midnight) return { sval: { sval: midnight[1] } };
-  return constant;
+  return value === text ? constant : { sval: { sval: value } };
 }
 
 const LIKE_OPERATORS: Record<string, string> = { '~~': 'AEXPR_LIKE', '!~~': 'AEXPR_LIKE', '~~*': 'AEXPR_ILIKE', '!~~*': 'AEXPR_ILIKE' };
