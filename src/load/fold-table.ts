@@ -176,7 +176,7 @@ export function foldCreateTable(b: SchemaBuilder, n: any, st: ParsedStatement): 
   table.span = st.span;
   if (n.relation.relpersistence === 'u') table.unlogged = true;
   schema.tables.push(table);
-  b.noteRelation(qn.schema, qn.name, 'table');
+  b.noteTable(qn.schema, table);
 
   for (const inh of n.inhRelations ?? []) {
     const parentName = b.qualify(inh.RangeVar);

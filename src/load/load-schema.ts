@@ -4,7 +4,7 @@ import { readMigrationFolder, type MigrationConvention } from '../migrations/rea
 import { readTextFile } from '../migrations/read-text-file.js';
 import { sortModel } from '../model/sort-model.js';
 import type { Database } from '../model/types.js';
-import { initParser, parseScript, type Note } from '../parse/parse-script.js';
+import { initParser, parseStatements, type Note } from '../parse/parse-script.js';
 import { foldStatement } from './fold-statement.js';
 import { SchemaBuilder } from './schema-builder.js';
 
@@ -62,10 +62,9 @@ export async function loadStatic(scripts: SqlSource[]): Promise<LoadResult> {
   await initParser();
   const b = new SchemaBuilder();
   for (const { file, sql } of scripts) {
-    const parsed = parseScript(file, sql);
-    b.notes.push(...parsed.notes);
-    b.counts.skipped += parsed.skipped;
-    for (const st of parsed.statements) foldStatement(b, st);
+    const skipped = { notes: b.notes, skipped: 0 };
+    for (const st of parseStatements(file, sql, skipped)) foldStatement(b, st);
+    b.counts.skipped += skipped.skipped;
   }
   return { database: sortModel(b.db), notes: b.notes, sources: [], statements: b.counts };
 }

@@ -58,7 +58,17 @@ export class SchemaBuilder {
   }
 
   table(qn: QualifiedName): Table | undefined {
-    return this.schema(qn.schema, false)?.tables.find((t) => t.name === qn.name);
+    if (!this.tables) {
+      this.tables = new Map();
+      for (const schema of this.db.schemas) for (const t of schema.tables) this.tables.set(`${schema.name}\u0000${t.name}`, t);
+    }
+    return this.tables.get(`${qn.schema}\u0000${qn.name}`);
+  }
+
+  /** Records a table just added to the model (see `relations`). */
+  noteTable(schema: string, table: Table): void {
+    this.noteRelation(schema, table.name, 'table');
+    this.tables?.set(`${schema}\u0000${table.name}`, table);
   }
 
   requireTable(qn: QualifiedName): Table | undefined {
@@ -75,6 +85,8 @@ export class SchemaBuilder {
    * rename anything clear it (see foldStatement) and it is rebuilt from the model.
    */
   private relations: Map<string, Map<string, RelationKind>> | null = null;
+  /** Tables by schema and name, cached and cleared with `relations`. */
+  private tables: Map<string, Table> | null = null;
 
   relationKind(schemaName: string, name: string): RelationKind | undefined {
     this.relations ??= this.scanRelations();
@@ -90,6 +102,7 @@ export class SchemaBuilder {
 
   forgetRelations(): void {
     this.relations = null;
+    this.tables = null;
   }
 
   private scanRelations(): Map<string, Map<string, RelationKind>> {

@@ -47,14 +47,22 @@ const DATA_OR_SESSION = new Set([
 
 /** Splits and parses a SQL script; throws `SchemawiseError` at the first syntax error. */
 export function parseScript(file: string, text: string): ParsedScript {
+  const result: ParsedScript = { statements: [], notes: [], skipped: 0 };
+  for (const st of parseStatements(file, text, result)) result.statements.push(st);
+  return result;
+}
+
+/**
+ * The statements of a script, one at a time, so a caller that folds each as it comes
+ * lets its parse tree die young: holding every tree of a large dump at once made garbage
+ * collection the largest cost of a static load. Notes and skipped counts go to `into`.
+ */
+export function* parseStatements(file: string, text: string, into: { notes: Note[]; skipped: number }): Generator<ParsedStatement> {
   const positions = new SourcePositions(file, text);
-  const statements: ParsedStatement[] = [];
-  const notes: Note[] = [];
-  let skipped = 0;
 
   for (const chunk of splitSql(text)) {
     if (chunk.kind === 'meta') {
-      notes.push({ message: `psql meta-command skipped: ${chunk.text.slice(0, 60)}`, span: positions.span(chunk.start) });
+      into.notes.push({ message: `psql meta-command skipped: ${chunk.text.slice(0, 60)}`, span: positions.span(chunk.start) });
       continue;
     }
     const keyword = /^[A-Za-z_]+/.exec(chunk.text)?.[0].toLowerCase() ?? '';
@@ -64,7 +72,7 @@ export function parseScript(file: string, text: string): ParsedScript {
       (keyword === 'set' && !/search_path/i.test(chunk.text)) ||
       (keyword === 'with' && !/^with\b[\s\S]*\bset_config\b/i.test(chunk.text))
     ) {
-      skipped++;
+      into.skipped++;
       continue;
     }
     let result;
@@ -79,15 +87,14 @@ export function parseScript(file: string, text: string): ParsedScript {
     for (const raw of result.stmts ?? []) {
       const [type, node] = Object.entries(raw.stmt as object)[0];
       const offset = chunk.start + toChar(raw.stmt_location ?? 0);
-      statements.push({
+      yield {
         type,
         node,
         text: chunk.text,
         span: positions.span(offset),
         locate: (location) =>
           location === undefined || location < 0 ? positions.span(offset) : positions.span(chunk.start + toChar(location)),
-      });
+      };
     }
   }
-  return { statements, notes, skipped };
 }
