@@ -134,6 +134,12 @@ describe('bad input: a message and exit code 2, never a stack trace or a partial
     expect(r.stderr).not.toContain('hunter2');
   });
 
+  it('an output path that cannot be written', () => {
+    const file = path.join(tmp(), 'not-a-folder');
+    writeFileSync(file, 'x');
+    expectCleanFailure(run(['erd', example, '-q', '--out', path.join(file, 'erd.md')]), /^error: cannot write .*erd\.md: ENOTDIR/);
+  });
+
   it('an empty migrations folder', () => {
     const dir = path.join(tmp(), 'migrations');
     mkdirSync(dir);
