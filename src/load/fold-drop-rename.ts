@@ -222,3 +222,14 @@ export function foldRename(b: SchemaBuilder, n: any): void {
   }
 }
 
+
+/** ALTER ... SET SCHEMA */
+export function foldSetSchema(b: SchemaBuilder, n: any): void {
+  if (n.objectType !== 'OBJECT_TABLE' || !n.relation) return;
+  const qn = b.qualify(n.relation);
+  const from = b.schema(qn.schema, false);
+  const table = b.table(qn);
+  if (!from || !table) return b.note(`table ${display(qn)} is not defined at this point`);
+  from.tables = from.tables.filter((t) => t !== table);
+  b.schema(n.newschema)!.tables.push(table);
+}

@@ -1,7 +1,7 @@
 import { formatType } from '../parse/format-type.js';
 import type { ParsedStatement } from '../parse/parse-script.js';
 import { foldAlterTable } from './fold-alter-table.js';
-import { foldDrop, foldRename } from './fold-drop-rename.js';
+import { foldDrop, foldRename, foldSetSchema } from './fold-drop-rename.js';
 import { foldCreateIndex } from './fold-index.js';
 import { foldCreateAggregate, foldCreateFunction, foldCreateTrigger } from './fold-routines.js';
 import { foldCreateTable } from './fold-table.js';
@@ -84,15 +84,6 @@ function foldComment(b: SchemaBuilder, n: any): void {
   if (kind === 'type') return set(schema?.enums.find((e) => e.name === qn.name));
 }
 
-function foldSetSchema(b: SchemaBuilder, n: any): void {
-  if (n.objectType !== 'OBJECT_TABLE' || !n.relation) return;
-  const qn = b.qualify(n.relation);
-  const from = b.schema(qn.schema, false);
-  const table = b.table(qn);
-  if (!from || !table) return b.note(`table ${display(qn)} is not defined at this point`);
-  from.tables = from.tables.filter((t) => t !== table);
-  b.schema(n.newschema)!.tables.push(table);
-}
 
 // Statements that only add to the model: they keep the relation-name cache up to date
 // themselves. Every other one may drop or rename, and clears it.
