@@ -211,3 +211,37 @@ alter table events attach partition events_old for values from ('2000-01-01') to
     expect(result.statements).toEqual({ modelled: 2, skipped: 0, notModelled: 1 });
   });
 });
+
+describe('static load: session and statement forms', () => {
+  it('follows RESET search_path, set_config spellings, and names CREATE SCHEMA AUTHORIZATION after the role', async () => {
+    const db = await load(`create schema app;
+SELECT pg_catalog.set_config('search_path', 'APP, "Odd"', false);
+create table a (id int);
+reset search_path;
+create table b (id int);
+create schema authorization bob;
+create temp table scratch (x int);`);
+    expect(db.schemas.map((s) => `${s.name}:${s.tables.map((t) => t.name).join(',')}`)).toEqual(['app:a', 'bob:', 'public:b']);
+  });
+
+  it('models ALTER DOMAIN and notes SELECT ... INTO', async () => {
+    const result = await loadStatic([{ file: 'd.sql', sql: `create domain qty as int;
+alter domain qty set not null;
+alter domain qty set default 1;
+alter domain qty add check (value > 0);
+alter domain qty add constraint qty_small check (value < 100);
+alter domain qty drop constraint qty_small;
+select 1 as x into copied;` }]);
+    expect(result.database.schemas[0].domains[0]).toMatchObject({ name: 'qty', notNull: true, default: '1', checks: [{ name: 'qty_check', expression: 'value > 0' }] });
+    expect(result.notes.map((n) => n.message)).toEqual(['SELECT ... INTO creates a table whose columns come from execution: not modelled statically; use --exact']);
+  });
+
+  it('gives functions with OUT parameters their result type', async () => {
+    const db = await load(`create function one(a int, out b text) language sql as $$ select 'x' $$;
+create function two(a int, out b text, out c int) language sql as $$ select 'x', 1 $$;`);
+    expect(db.schemas[0].functions.map((f) => [f.name, f.arguments, f.returns])).toEqual([
+      ['one', 'integer', 'text'],
+      ['two', 'integer', 'record'],
+    ]);
+  });
+});

@@ -32,6 +32,17 @@ describe('parseScript', () => {
     expect((error as SchemawiseError).format()).toBe('bad.sql:2:23: syntax error at or near ","');
   });
 
+  it('locates a syntax error after characters outside the BMP', () => {
+    const sql = "create table t (c text default '😀😀',, x int);";
+    expect(() => parseScript('e.sql', sql)).toThrow(SchemawiseError);
+    try {
+      parseScript('e.sql', sql);
+    } catch (e) {
+      // The second comma is the 37th code point: each emoji counts one column, not two.
+      expect((e as SchemawiseError).span).toEqual({ file: 'e.sql', line: 1, column: 37 });
+    }
+  });
+
   it('skips data and session statements quickly and notes meta-commands', () => {
     const result = parseScript('d.sql', "\\c db\ninsert into t values (1);\ngrant select on t to x;\nselect 1;\nset search_path = a;\ncreate table t (x int);");
     expect(result.skipped).toBe(3);

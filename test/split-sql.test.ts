@@ -29,6 +29,11 @@ select $$ ; $$; select $fn$ $$ ; $fn$; /* a ; /* nested ; */ ; */ select E'\\';'
     expect(chunks[1].text).toBe('SELECT 3');
   });
 
+  it('does not take a parameter named begin for a function body', () => {
+    const sql = `CREATE FUNCTION f(begin int, "case" int) RETURNS int LANGUAGE sql AS $$ select 1 $$; SELECT 2;`;
+    expect(splitSql(sql).map((c) => c.text)).toEqual(['CREATE FUNCTION f(begin int, "case" int) RETURNS int LANGUAGE sql AS $$ select 1 $$', 'SELECT 2']);
+  });
+
   it('does not split inside parentheses and reports start offsets of the first token', () => {
     const sql = `  -- lead\n  CREATE RULE r AS ON INSERT TO t DO ALSO (select 1; select 2);`;
     const [chunk] = splitSql(sql);

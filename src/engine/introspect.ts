@@ -1,3 +1,4 @@
+import { byQualifiedName, sortModel } from '../model/sort-model.js';
 import { emptyDatabase, emptySchema, emptyTable } from '../model/empty.js';
 import type {
   Column,
@@ -129,7 +130,7 @@ async function readCatalog(engine: Engine, options: IntrospectOptions): Promise<
   for (const row of await q<TriggerRow>(TRIGGERS)) schemas.get(row.schema)!.triggers.push(triggerFrom(row));
   database.extensions = await engine.query<{ name: string; schema: string }>(EXTENSIONS);
 
-  sortDatabase(database);
+  sortModel(database);
   return { database, notes };
 }
 
@@ -743,40 +744,3 @@ function triggerFrom(row: TriggerRow): Trigger {
   };
 }
 
-// ---------------------------------------------------------------------------------------
-// Snapshot order: by name, in code-unit order so it does not depend on a locale.
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function byName(a: { name: string }, b: { name: string }): number {
-  return compare(a.name, b.name);
-}
-
-function byQualifiedName(a: QualifiedName, b: QualifiedName): number {
-  return compare(a.schema, b.schema) || compare(a.name, b.name);
-}
-
-function sortDatabase(database: Database): void {
-  database.schemas.sort(byName);
-  database.extensions.sort(byName);
-  for (const schema of database.schemas) {
-    schema.tables.sort(byName);
-    schema.views.sort(byName);
-    schema.enums.sort(byName);
-    schema.domains.sort(byName);
-    schema.compositeTypes.sort(byName);
-    for (const domain of schema.domains) domain.checks.sort(byName);
-    schema.sequences.sort(byName);
-    schema.functions.sort((a, b) => byName(a, b) || compare(a.arguments, b.arguments));
-    schema.triggers.sort((a, b) => byName(a, b) || byQualifiedName(a.table, b.table));
-    for (const table of schema.tables) {
-      table.uniques.sort(byName);
-      table.checks.sort(byName);
-      table.exclusions.sort(byName);
-      table.foreignKeys.sort(byName);
-      table.indexes.sort(byName);
-    }
-  }
-}

@@ -43,10 +43,14 @@ export function foldCreateFunction(b: SchemaBuilder, n: any, st: ParsedStatement
     .map(typeOf)
     .join(', ');
   const table = params.filter((p: any) => p.mode === 'FUNC_PARAM_TABLE');
+  const out = params.filter((p: any) => p.mode === 'FUNC_PARAM_OUT' || p.mode === 'FUNC_PARAM_INOUT');
   let returns = '';
   if (table.length) returns = `TABLE(${table.map((p: any) => `${p.name} ${typeOf(p)}`).join(', ')})`;
   else if (n.returnType) returns = (n.returnType.setof ? 'SETOF ' : '') + formatType(n.returnType, b.resolveType).type;
-  const language = (n.options ?? []).map((o: any) => o.DefElem).find((d: any) => d.defname === 'language')?.arg?.String?.sval ?? (n.sql_body ? 'sql' : 'sql');
+  // Without RETURNS, OUT parameters decide: one gives its type, several a record.
+  else if (!n.is_procedure && out.length) returns = out.length === 1 ? typeOf(out[0]) : 'record';
+  // A routine without LANGUAGE is SQL (the only language a BEGIN ATOMIC body can have).
+  const language = (n.options ?? []).map((o: any) => o.DefElem).find((d: any) => d.defname === 'language')?.arg?.String?.sval ?? 'sql';
   const schema = b.schema(qn.schema)!;
   const fn = { name: qn.name, arguments: identity, returns, language, kind: n.is_procedure ? 'procedure' as const : 'function' as const, span: st.span };
   const at = schema.functions.findIndex((f) => f.name === fn.name && f.arguments === fn.arguments);

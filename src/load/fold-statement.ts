@@ -5,17 +5,23 @@ import { foldDrop, foldRename, foldSetSchema } from './fold-drop-rename.js';
 import { foldCreateIndex } from './fold-index.js';
 import { foldCreateAggregate, foldCreateFunction, foldCreateTrigger } from './fold-routines.js';
 import { foldCreateTable } from './fold-table.js';
+import { foldAlterDomain } from './fold-alter-domain.js';
 import { foldAlterEnum, foldCreateComposite, foldCreateDomain, foldCreateEnum } from './fold-types.js';
 import { foldCreateTableAs, foldCreateView } from './fold-view.js';
 import { display, type SchemaBuilder } from './schema-builder.js';
 
 const strings = (list: any[] | undefined): string[] => (list ?? []).map((n: any) => n.String?.sval ?? '');
 
-function setSearchPath(b: SchemaBuilder, value: string): void {
-  b.searchPath = value
-    .split(',')
-    .map((s) => s.trim().replace(/^"(.*)"$/, '$1'))
-    .filter((s) => s && s !== '$user' && s !== 'pg_catalog');
+function setSearchPath(b: SchemaBuilder, schemas: string[]): void {
+  b.searchPath = schemas.filter((s) => s && s !== '$user' && s !== 'pg_catalog');
+}
+
+/** A search_path setting as text (set_config): unquoted names fold to lower case, as identifiers do. */
+function searchPathList(value: string): string[] {
+  return value.split(',').map((s) => {
+    const name = s.trim();
+    return name.startsWith('"') ? name.slice(1, -1).replace(/""/g, '"') : name.toLowerCase();
+  });
 }
 
 /** `SELECT pg_catalog.set_config('search_path', '...', false)` as pg_dump writes it. */
@@ -108,6 +114,8 @@ export function foldStatement(b: SchemaBuilder, st: ParsedStatement): void {
 function foldNode(b: SchemaBuilder, st: ParsedStatement, n: any): void {
   switch (st.type) {
     case 'CreateSchemaStmt': {
+      // CREATE SCHEMA AUTHORIZATION role names the schema after the role.
+      n.schemaname ??= n.authrole?.rolename;
       if (b.schema(n.schemaname, false) && !n.if_not_exists) b.note(`schema ${n.schemaname} already exists`);
       b.schema(n.schemaname);
       // CREATE SCHEMA s CREATE TABLE t ...: PostgreSQL runs the elements with s first on
@@ -122,7 +130,14 @@ function foldNode(b: SchemaBuilder, st: ParsedStatement, n: any): void {
       b.searchPath = saved;
       break;
     }
-    case 'CreateStmt': foldCreateTable(b, n, st); break;
+    case 'CreateStmt':
+      if (n.relation.relpersistence === 't') {
+        // A temporary table lives for one session: not part of the schema.
+        b.counts.skipped++;
+        return;
+      }
+      foldCreateTable(b, n, st);
+      break;
     case 'IndexStmt': foldCreateIndex(b, n, st); break;
     case 'AlterTableStmt': foldAlterTable(b, n, st); break;
     case 'RenameStmt': foldRename(b, n); break;
@@ -158,15 +173,22 @@ function foldNode(b: SchemaBuilder, st: ParsedStatement, n: any): void {
       break;
     }
     case 'CommentStmt': foldComment(b, n); break;
+    case 'AlterDomainStmt': foldAlterDomain(b, n, st); break;
     case 'VariableSetStmt':
       if (n.name === 'search_path') {
-        if (n.kind === 'VAR_SET_VALUE') setSearchPath(b, (n.args ?? []).map((a: any) => a.A_Const?.sval?.sval ?? '').join(','));
-        else setSearchPath(b, 'public');
+        // The parser has already folded and unquoted the names of SET search_path = a, "B".
+        if (n.kind === 'VAR_SET_VALUE') setSearchPath(b, (n.args ?? []).map((a: any) => a.A_Const?.sval?.sval ?? ''));
+        else setSearchPath(b, ['public']);
       }
       break;
     case 'SelectStmt': {
+      if (n.intoClause) {
+        b.counts.notModelled++;
+        b.note('SELECT ... INTO creates a table whose columns come from execution: not modelled statically; use --exact');
+        return;
+      }
       const path = searchPathFromSelect(n);
-      if (path !== undefined) setSearchPath(b, path);
+      if (path !== undefined) setSearchPath(b, searchPathList(path));
       break;
     }
     case 'DoStmt':

@@ -18,7 +18,11 @@ const NOT_RUN = /^(create|drop|alter)\s+database\b|^(grant|revoke|copy|insert|up
 export function extensionsIn(scripts: SqlSource[]): string[] {
   const names = new Set<string>();
   for (const { sql } of scripts) {
-    for (const m of sql.matchAll(/create\s+extension\s+(?:if\s+not\s+exists\s+)?"?([\w-]+)"?/gi)) names.add(m[1].toLowerCase());
+    // From statements, not the raw text: a comment that mentions an extension creates none.
+    for (const chunk of splitSql(sql)) {
+      const m = chunk.kind === 'sql' && /^create\s+extension\s+(?:if\s+not\s+exists\s+)?("[^"]+"|[\w-]+)/i.exec(chunk.text);
+      if (m) names.add(m[1].startsWith('"') ? m[1].slice(1, -1) : m[1].toLowerCase());
+    }
   }
   return [...names];
 }

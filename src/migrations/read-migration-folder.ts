@@ -86,7 +86,13 @@ export function readMigrationFolder(dir: string): MigrationFolder {
 
 /** Hidden entries (.gitkeep, .DS_Store) are tooling litter, never migrations, so they are not even noted. */
 function listEntries(dir: string): Entry[] {
-  return readdirSync(dir)
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (error) {
+    throw new SchemawiseError(`cannot read the folder ${dir}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+  return names
     .filter((name) => !name.startsWith('.'))
     .sort()
     .map((name) => ({ name, isDirectory: statSync(path.join(dir, name), { throwIfNoEntry: false })?.isDirectory() ?? false }));

@@ -5,7 +5,14 @@ import { SchemawiseError } from '../errors.js';
 const SNIFF_BYTES = 8192;
 
 export function readTextFile(file: string): string {
-  const bytes = readFileSync(file);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file (or a broken link)' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (code ?? String(error));
+    throw new SchemawiseError(`cannot read ${file}: ${why}`);
+  }
   if (bytes.subarray(0, SNIFF_BYTES).includes(0)) throw new SchemawiseError(`${file} is not a text file`);
   return bytes.toString('utf8');
 }

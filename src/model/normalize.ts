@@ -1,6 +1,7 @@
+import { byQualifiedName, sortModel } from './sort-model.js';
 import { loadModule, parseSync } from 'libpg-query';
 import { deparseSync } from 'pgsql-deparser';
-import type { Database, Index, IndexKey, QualifiedName, Table, Trigger } from './types.js';
+import type { Database, Index, IndexKey, Table, Trigger } from './types.js';
 
 /**
  * Comparison of models built from different sources (static DDL, PGlite 18, a PostgreSQL 15
@@ -64,23 +65,12 @@ export function normalizeForComparison(db: Database): Database {
     for (const domain of schema.domains) {
       domain.default = normalizeDefault(domain.default, bare);
       for (const check of domain.checks) check.expression = expression(check.expression, bare);
-      domain.checks.sort(byName);
     }
     for (const trigger of schema.triggers) trigger.events.sort((a, b) => EVENT_ORDER.indexOf(a) - EVENT_ORDER.indexOf(b));
-    schema.tables.sort(byName);
-    schema.views.sort(byName);
-    schema.enums.sort(byName);
-    schema.domains.sort(byName);
-    schema.compositeTypes.sort(byName);
-    schema.sequences.sort(byName);
-    schema.functions.sort((a, b) => byName(a, b) || compare(a.arguments, b.arguments));
-    schema.triggers.sort((a, b) => byName(a, b) || byQualifiedName(a.table, b.table));
   }
   // Every database has a public schema: an empty one says nothing about the design.
   copy.schemas = copy.schemas.filter((s) => !(s.name === 'public' && isEmptySchema(s)));
-  copy.schemas.sort(byName);
-  copy.extensions.sort(byName);
-  return copy;
+  return sortModel(copy);
 }
 
 const EVENT_ORDER: Trigger['events'] = ['insert', 'update', 'delete', 'truncate'];
@@ -125,11 +115,6 @@ function normalizeTable(table: Table, bare: ReadonlySet<string>): void {
   if (table.partitionOf) table.partitionOf.bound = normalizeBound(table.partitionOf.bound, bare);
   dropIfDefault(table, 'unlogged', false);
   if (table.inherits?.length === 0) delete table.inherits;
-  table.uniques.sort(byName);
-  table.checks.sort(byName);
-  table.exclusions.sort(byName);
-  table.foreignKeys.sort(byName);
-  table.indexes.sort(byName);
 }
 
 function normalizeIndex(index: Index, bare: ReadonlySet<string>): void {
@@ -399,14 +384,3 @@ function assertLoaded(): void {
 
 // ---------------------------------------------------------------------------------------
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function byName(a: { name: string }, b: { name: string }): number {
-  return compare(a.name, b.name);
-}
-
-function byQualifiedName(a: QualifiedName, b: QualifiedName): number {
-  return compare(a.schema, b.schema) || compare(a.name, b.name);
-}

@@ -1,6 +1,13 @@
-import type { Database } from './types.js';
+import type { Database, QualifiedName } from './types.js';
 
-const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+/** Code-unit order, so the snapshot order does not depend on a locale. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export const byName = (a: { name: string }, b: { name: string }) => compareText(a.name, b.name);
+
+export const byQualifiedName = (a: QualifiedName, b: QualifiedName) => compareText(a.schema, b.schema) || compareText(a.name, b.name);
 
 /**
  * Puts every list of a model in name order (columns and enum values keep their own order),
@@ -10,9 +17,10 @@ export function sortModel(db: Database): Database {
   db.schemas.sort(byName);
   db.extensions.sort(byName);
   for (const s of db.schemas) {
-    for (const list of [s.tables, s.views, s.enums, s.domains, s.compositeTypes, s.sequences, s.triggers] as { name: string }[][]) list.sort(byName);
-    s.functions.sort((a, b) => byName(a, b) || (a.arguments < b.arguments ? -1 : a.arguments > b.arguments ? 1 : 0));
-    s.triggers.sort((a, b) => byName(a, b) || byName(a.table, b.table));
+    for (const list of [s.tables, s.views, s.enums, s.domains, s.compositeTypes, s.sequences] as { name: string }[][]) list.sort(byName);
+    for (const d of s.domains) d.checks.sort(byName);
+    s.functions.sort((a, b) => byName(a, b) || compareText(a.arguments, b.arguments));
+    s.triggers.sort((a, b) => byName(a, b) || byQualifiedName(a.table, b.table));
     for (const t of s.tables) {
       for (const list of [t.uniques, t.checks, t.exclusions, t.foreignKeys, t.indexes] as { name: string }[][]) list.sort(byName);
     }

@@ -75,7 +75,7 @@ export function formatType(typeName: any, resolve: (names: string[]) => string):
 
   if (typeName.pct_type) {
     type = `${names.join('.')}%TYPE`;
-  } else if ((isCatalog || names.length === 1) && base in SERIAL && !isCatalog && !array) {
+  } else if (names.length === 1 && base in SERIAL && !array) {
     serial = SERIAL[base];
     type = serial;
   } else if (isCatalog || (names.length === 1 && (base in BUILTIN || TIME_TYPES.has(base) || CATALOG_TYPES.has(base) || base === 'interval'))) {

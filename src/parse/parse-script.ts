@@ -40,7 +40,7 @@ export function initParser(): Promise<void> {
 const DATA_OR_SESSION = new Set([
   'insert', 'update', 'delete', 'merge', 'copy', 'grant', 'revoke', 'analyze', 'analyse', 'vacuum',
   'begin', 'start', 'commit', 'end', 'rollback', 'abort', 'savepoint', 'release', 'lock', 'truncate',
-  'refresh', 'cluster', 'reindex', 'checkpoint', 'listen', 'notify', 'unlisten', 'discard', 'reset',
+  'refresh', 'cluster', 'reindex', 'checkpoint', 'listen', 'notify', 'unlisten', 'discard',
   'prepare', 'execute', 'deallocate', 'fetch', 'close', 'declare', 'move', 'show', 'explain', 'values',
   'call', 'load', 'table', 'security', 'import',
 ]);
@@ -68,8 +68,8 @@ export function* parseStatements(file: string, text: string, into: { notes: Note
     const keyword = /^[A-Za-z_]+/.exec(chunk.text)?.[0].toLowerCase() ?? '';
     if (
       DATA_OR_SESSION.has(keyword) ||
-      (keyword === 'select' && !/set_config/i.test(chunk.text)) ||
-      (keyword === 'set' && !/search_path/i.test(chunk.text)) ||
+      (keyword === 'select' && !/set_config|\binto\b/i.test(chunk.text)) ||
+      ((keyword === 'set' || keyword === 'reset') && !/search_path/i.test(chunk.text)) ||
       (keyword === 'with' && !/^with\b[\s\S]*\bset_config\b/i.test(chunk.text))
     ) {
       into.skipped++;
@@ -79,9 +79,12 @@ export function* parseStatements(file: string, text: string, into: { notes: Note
     try {
       result = parseSync(chunk.text);
     } catch (error: any) {
-      // The parser reports the cursor as a character offset into the text it was given.
-      const cursor = typeof error?.sqlDetails?.cursorPosition === 'number' ? error.sqlDetails.cursorPosition : 0;
-      throw new SchemawiseError(String(error?.message ?? error), positions.span(chunk.start + Math.max(0, cursor)));
+      // The parser reports the cursor in code points (as PostgreSQL does): step over that
+      // many, so characters outside the BMP (two UTF-16 units) do not shift the column.
+      const cursor = typeof error?.sqlDetails?.cursorPosition === 'number' ? Math.max(0, error.sqlDetails.cursorPosition) : 0;
+      let offset = 0;
+      for (let k = 0; k < cursor && offset < chunk.text.length; k++) offset += chunk.text.codePointAt(offset)! > 0xffff ? 2 : 1;
+      throw new SchemawiseError(String(error?.message ?? error), positions.span(chunk.start + offset));
     }
     const toChar = byteOffsetMapper(chunk.text);
     for (const raw of result.stmts ?? []) {

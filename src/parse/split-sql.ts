@@ -29,8 +29,8 @@ export function splitSql(text: string): Chunk[] {
   let i = 0;
   let start = -1; // first significant character of the statement in progress
   let parenDepth = 0;
-  // SQL-standard function bodies (`BEGIN ATOMIC ... END`) contain `;`: psql counts
-  // BEGIN/CASE against END inside CREATE FUNCTION/PROCEDURE, and so do we.
+  // SQL-standard function bodies (`BEGIN ATOMIC ... END`) contain `;`: inside CREATE
+  // FUNCTION/PROCEDURE psql counts BEGIN/CASE against END, and so do we.
   let blockDepth = 0;
   let isRoutine: boolean | null = null;
 
@@ -139,9 +139,11 @@ export function splitSql(text: string): Chunk[] {
       if (isRoutine === null) {
         isRoutine = /^create\s+(or\s+replace\s+)?(function|procedure)\b/i.test(text.slice(start, start + 64));
       }
-      if (isRoutine) {
+      if (isRoutine && parenDepth === 0) {
+        // As psql: BEGIN opens a body outside parentheses (a parameter may be named begin),
+        // CASE nests only inside one, END closes either.
         const word = text.slice(i, j).toLowerCase();
-        if (word === 'begin' || word === 'case') blockDepth++;
+        if (word === 'begin' || (word === 'case' && blockDepth > 0)) blockDepth++;
         else if (word === 'end' && blockDepth > 0) blockDepth--;
       }
       i = j;
