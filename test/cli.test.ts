@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createEmbeddedEngine } from '../src/engine/embedded.js';
 
 // These tests run the built CLI (`npm test` builds first) as a user would.
 const root = path.resolve(__dirname, '..');
@@ -55,6 +56,22 @@ describe('schemawise inspect', () => {
     expect(stderr).toContain('pglite imported');
     const orders = JSON.parse(stdout).schemas[0].tables.find((t: any) => t.name === 'orders');
     expect(orders.columns.find((c: any) => c.name === 'status')).toMatchObject({ type: 'order_status', default: "'pending'::order_status" });
+  });
+});
+
+describe('schemawise inspect --format sql', () => {
+  it('prints DDL that runs on PostgreSQL even when --table leaves referenced tables out', async () => {
+    const { code, stdout } = run(['inspect', example, '--table', 'orders', '--format', 'sql', '-q']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('-- public.orders.orders_customer_id_fkey references public.customers, which is not in this output:');
+    const engine = await createEmbeddedEngine({ extensions: ['citext'] });
+    try {
+      await engine.exec(stdout);
+      const [{ n }] = await engine.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_class WHERE relname = 'orders' AND relkind = 'r'`);
+      expect(n).toBe(1);
+    } finally {
+      await engine.close();
+    }
   });
 });
 

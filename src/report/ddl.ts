@@ -117,6 +117,12 @@ export function toDDL(db: Database, options: DDLOptions = {}): string {
     const parent = t.object.partitionOf && tableAt(t.object.partitionOf.parent);
     for (const fk of t.object.foreignKeys) {
       if (parent?.object.foreignKeys.some((p) => p.name === fk.name || sameForeignKeyShape(p, fk))) continue;
+      // A filtered model (--table, --schema) may leave out the referenced table: the
+      // script must still run, so the constraint is shown, not executed.
+      if (!tableAt(fk.refTable)) {
+        groups.push(`-- ${nameOf(t)}.${fk.name} references ${qualifiedName(fk.refTable.schema, fk.refTable.name)}, which is not in this output:\n-- ALTER TABLE ${nameOf(t)} ADD ${foreignKeyClause(fk)};`);
+        continue;
+      }
       groups.push(`ALTER TABLE ${nameOf(t)} ADD ${foreignKeyClause(fk)};`);
     }
   }
