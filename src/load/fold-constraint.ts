@@ -33,11 +33,13 @@ export function columnRefs(node: unknown, out: string[] = []): string[] {
 export function addConstraint(b: SchemaBuilder, qn: QualifiedName, table: Table, c: any, st: ParsedStatement, column?: string): void {
   const span = st.locate(c.location);
   const keys = c.keys?.length ? names(c.keys) : column ? [column] : [];
-  const relTaken = b.relationTaken(qn.schema);
+  // Index-backed constraints are named like their index (ChooseIndexName), the others by
+  // ChooseConstraintName; both skip every constraint name of the schema.
+  const indexTaken = b.constraintIndexTaken(qn.schema);
   switch (c.contype) {
     case 'CONSTR_PRIMARY': {
       if (table.primaryKey) return b.note(`table ${display(qn)} already has a primary key; second one ignored`, span);
-      const name = c.conname ?? chooseName(qn.name, null, 'pkey', relTaken);
+      const name = c.conname ?? chooseName(qn.name, null, 'pkey', indexTaken);
       table.primaryKey = { name, columns: keys, span };
       b.noteRelation(qn.schema, name, 'index');
       for (const col of table.columns) if (keys.includes(col.name)) col.notNull = true;
@@ -45,7 +47,7 @@ export function addConstraint(b: SchemaBuilder, qn: QualifiedName, table: Table,
       return;
     }
     case 'CONSTR_UNIQUE': {
-      const name = c.conname ?? chooseName(qn.name, columnsAddition(keys), 'key', relTaken);
+      const name = c.conname ?? chooseName(qn.name, columnsAddition(keys), 'key', indexTaken);
       table.uniques.push({
         name,
         columns: keys,
@@ -106,7 +108,7 @@ export function addConstraint(b: SchemaBuilder, qn: QualifiedName, table: Table,
         operator: names(ops.List?.items ?? ops).join('.'),
       }));
       const keyNames = indexNameParts(pairs.map(([elem]: any[]) => elem));
-      const name = c.conname ?? chooseName(qn.name, columnsAddition(keyNames), 'excl', relTaken);
+      const name = c.conname ?? chooseName(qn.name, columnsAddition(keyNames), 'excl', indexTaken);
       table.exclusions.push({
         name,
         method: c.access_method ?? 'gist',
@@ -132,13 +134,18 @@ export function addConstraint(b: SchemaBuilder, qn: QualifiedName, table: Table,
 
 /** Drops a named constraint of any kind; returns false when the table has none by that name. */
 export function dropConstraint(b: SchemaBuilder, qn: QualifiedName, table: Table, name: string): boolean {
-  const before = table.uniques.length + table.checks.length + table.foreignKeys.length + table.exclusions.length + (table.primaryKey ? 1 : 0);
+  // A table's constraint names are distinct (pg_constraint_conrelid_contypid_conname_index).
+  const withIndex = table.primaryKey?.name === name || [...table.uniques, ...table.exclusions].some((c) => c.name === name);
+  const without = table.checks.some((c) => c.name === name) || table.foreignKeys.some((f) => f.name === name);
+  if (!withIndex && !without) return false;
   if (table.primaryKey?.name === name) table.primaryKey = null;
   table.uniques = table.uniques.filter((u) => u.name !== name);
   table.checks = table.checks.filter((c) => c.name !== name);
   table.foreignKeys = table.foreignKeys.filter((f) => f.name !== name);
   table.exclusions = table.exclusions.filter((e) => e.name !== name);
-  const after = table.uniques.length + table.checks.length + table.foreignKeys.length + table.exclusions.length + (table.primaryKey ? 1 : 0);
-  if (after < before) b.forgetConstraint(qn.schema, name);
-  return after < before;
+  // Later subcommands of the same ALTER TABLE may reuse the name, and that of the index
+  // dropped with a key or exclusion constraint.
+  b.forgetConstraint(qn.schema, name);
+  if (withIndex) b.forgetRelation(qn.schema, name);
+  return true;
 }

@@ -39,17 +39,21 @@ export function foldCreateDomain(b: SchemaBuilder, n: any, st: ParsedStatement):
   const names = strings(n.domainname);
   const qn = names.length >= 2 ? { schema: names[0], name: names[1] } : { schema: b.creationSchema(), name: names[0] };
   const domain = { name: qn.name, type: formatType(n.typeName, b.resolveType).type, notNull: false, default: null as string | null, checks: [] as { name: string; expression: string }[], span: st.span };
+  // In the model before its checks are named, so that a name cache built meanwhile sees them.
+  b.schema(qn.schema)!.domains.push(domain);
   for (const wrapped of n.constraints ?? []) {
     const c = wrapped.Constraint;
     if (c.contype === 'CONSTR_NOTNULL') domain.notNull = true;
     else if (c.contype === 'CONSTR_DEFAULT') domain.default = deparse(c.raw_expr);
     else if (c.contype === 'CONSTR_CHECK') {
-      // Domain CHECKs are named after the domain (domainAddCheckConstraint).
-      const name = c.conname ?? chooseName(qn.name, null, 'check', (x) => domain.checks.some((k) => k.name === x));
+      // domainAddCheckConstraint names a CHECK after the domain with ChooseConstraintName,
+      // which skips every constraint name of the schema, tables' included; DefineDomain
+      // makes each check visible (CommandCounterIncrement) before naming the next.
+      const name = c.conname ?? chooseName(qn.name, null, 'check', b.constraintTaken(qn.schema));
       domain.checks.push({ name, expression: deparse(c.raw_expr) });
+      b.registerConstraint(qn.schema, name);
     }
   }
-  b.schema(qn.schema)!.domains.push(domain);
 }
 
 /** CREATE TYPE ... AS (composite) */

@@ -5,7 +5,7 @@ import { quoteIdent } from '../model/quote-ident.js';
 
 /**
  * The mutable state of a static load: the model being built, the session's search_path,
- * and the name registries PostgreSQL consults when it invents names.
+ * and caches of the names PostgreSQL consults when it invents names.
  */
 export class SchemaBuilder {
   readonly db: Database = emptyDatabase();
@@ -16,9 +16,6 @@ export class SchemaBuilder {
   readonly counts = { modelled: 0, skipped: 0, notModelled: 0 };
   /** Set by the caller before folding each statement, for notes and spans. */
   current: { span: Span } | undefined;
-  /** Auto-named constraints are unique per schema (ConstraintNameExists); so are relations. */
-  private readonly constraintNames = new Map<string, Set<string>>();
-
   constructor() {
     this.schema('public');
   }
@@ -87,6 +84,13 @@ export class SchemaBuilder {
   private relations: Map<string, Map<string, RelationKind>> | null = null;
   /** Tables by schema and name, cached and cleared with `relations`. */
   private tables: Map<string, Table> | null = null;
+  /**
+   * Constraint names by schema, as pg_constraint holds them (tables' keys, checks, foreign
+   * keys and exclusions, domains' checks), each with the number of holders: only a table's
+   * (or domain's) own constraints need distinct names, so two tables may share one and
+   * dropping it from one leaves it taken. Cached, noted and cleared with `relations`.
+   */
+  private constraints: Map<string, Map<string, number>> | null = null;
 
   relationKind(schemaName: string, name: string): RelationKind | undefined {
     this.relations ??= this.scanRelations();
@@ -100,9 +104,16 @@ export class SchemaBuilder {
     if (!names.has(name)) names.set(name, kind);
   }
 
+  /** Drops the relation, table and constraint caches; the next lookup rebuilds them from the model. */
   forgetRelations(): void {
     this.relations = null;
     this.tables = null;
+    this.constraints = null;
+  }
+
+  /** A constraint index dropped with its constraint (ALTER TABLE ... DROP CONSTRAINT). */
+  forgetRelation(schema: string, name: string): void {
+    this.relations?.get(schema)?.delete(name);
   }
 
   private scanRelations(): Map<string, Map<string, RelationKind>> {
@@ -153,19 +164,56 @@ export class SchemaBuilder {
     return (name) => this.relationKind(schema, name) !== undefined;
   }
 
-  constraintTaken(schema: string, extra?: (name: string) => boolean): (name: string) => boolean {
-    const set = this.constraintNames.get(schema);
-    return (name) => (set?.has(name) ?? false) || (extra?.(name) ?? false);
+  /**
+   * Names a CHECK, FOREIGN KEY or domain CHECK may not take: ChooseConstraintName asks
+   * pg_constraint for any constraint of the schema by that name, whatever owns it.
+   */
+  constraintTaken(schema: string): (name: string) => boolean {
+    return (name) => {
+      this.constraints ??= this.scanConstraints();
+      return (this.constraints.get(schema)?.get(name) ?? 0) > 0;
+    };
   }
 
+  /**
+   * Names a PRIMARY KEY, UNIQUE or EXCLUDE constraint may not take: its index is named by
+   * ChooseIndexName → ChooseRelationName(..., isconstraint = true), which skips both the
+   * relations of the schema and, through ConstraintNameExists, its constraints.
+   */
+  constraintIndexTaken(schema: string): (name: string) => boolean {
+    const relation = this.relationTaken(schema);
+    const constraint = this.constraintTaken(schema);
+    return (name) => relation(name) || constraint(name);
+  }
+
+  /** Records a constraint just added to the model (see `constraints`). */
   registerConstraint(schema: string, name: string): void {
-    let set = this.constraintNames.get(schema);
-    if (!set) this.constraintNames.set(schema, (set = new Set()));
-    set.add(name);
+    if (!this.constraints) return;
+    let names = this.constraints.get(schema);
+    if (!names) this.constraints.set(schema, (names = new Map()));
+    names.set(name, (names.get(name) ?? 0) + 1);
   }
 
+  /** Records a constraint just removed from the model or renamed away from `name`. */
   forgetConstraint(schema: string, name: string): void {
-    this.constraintNames.get(schema)?.delete(name);
+    const names = this.constraints?.get(schema);
+    const count = names?.get(name);
+    if (names && count !== undefined) names.set(name, count - 1);
+  }
+
+  private scanConstraints(): Map<string, Map<string, number>> {
+    const all = new Map<string, Map<string, number>>();
+    for (const schema of this.db.schemas) {
+      const names = new Map<string, number>();
+      const add = (name: string) => names.set(name, (names.get(name) ?? 0) + 1);
+      for (const t of schema.tables) {
+        if (t.primaryKey) add(t.primaryKey.name);
+        for (const c of [...t.uniques, ...t.checks, ...t.foreignKeys, ...t.exclusions]) add(c.name);
+      }
+      for (const d of schema.domains) for (const c of d.checks) add(c.name);
+      all.set(schema.name, names);
+    }
+    return all;
   }
 }
 
