@@ -1,9 +1,18 @@
-import type { QualifiedName, Table } from '../model/types.js';
+import type { Column, QualifiedName, Table } from '../model/types.js';
 import { deparse } from '../parse/deparse.js';
 import { formatType } from '../parse/format-type.js';
 import type { ParsedStatement } from '../parse/parse-script.js';
-import { addConstraint, dropConstraint } from './fold-constraint.js';
-import { addColumn, attachPartition, propagateToPartitions } from './fold-table.js';
+import { addConstraint, columnRefs, dropConstraint } from './fold-constraint.js';
+import {
+  addColumn,
+  attachPartition,
+  descendants,
+  detachPartition,
+  dropsWithParent,
+  inheritColumn,
+  parseExpression,
+  propagateToPartitions,
+} from './fold-table.js';
 import { display, type SchemaBuilder } from './schema-builder.js';
 
 /** ALTER TABLE / ALTER INDEX / ALTER SEQUENCE ... : the subcommands that change the model. */
@@ -16,9 +25,20 @@ export function foldAlterTable(b: SchemaBuilder, n: any, st: ParsedStatement): v
     if (!n.missing_ok && !b.relationKind(qn.schema, qn.name)) b.note(`table ${display(qn)} is not defined at this point; ALTER TABLE ignored`);
     return;
   }
+  // A column change reaches every partition and INHERITS child, unless ALTER TABLE ONLY
+  // (the parse tree then omits `inh`, false being protobuf's default).
+  const only = !n.relation.inh;
+  const family = () => (only ? [table] : [table, ...descendants(b, qn).map((d) => d.table)]);
   for (const wrapped of n.cmds ?? []) {
     const cmd = wrapped.AlterTableCmd;
     const column = cmd.name ? table.columns.find((c) => c.name === cmd.name) : undefined;
+    const eachColumn = (change: (c: Column) => void) => {
+      if (!column) return;
+      for (const t of family()) {
+        const c = t.columns.find((x) => x.name === cmd.name);
+        if (c) change(c);
+      }
+    };
     switch (cmd.subtype) {
       case 'AT_AddColumn': {
         const def = cmd.def.ColumnDef;
@@ -27,28 +47,43 @@ export function foldAlterTable(b: SchemaBuilder, n: any, st: ParsedStatement): v
           break;
         }
         for (const c of addColumn(b, qn, table, def, st)) addConstraint(b, qn, table, c, st, def.colname);
+        // Children get the column with its NOT NULL and default; CHECKs stay the parent's.
+        const added = table.columns.find((c) => c.name === def.colname)!;
+        for (const child of family().slice(1)) inheritColumn(child, added);
         break;
       }
       case 'AT_DropColumn':
+        if (!column) {
+          if (!cmd.missing_ok) b.note(`column ${cmd.name} of ${display(qn)} does not exist`);
+          break;
+        }
         dropColumn(b, qn, table, cmd.name);
+        if (!only) dropInheritedColumn(b, qn, cmd.name);
         break;
-      case 'AT_ColumnDefault':
-        if (column) column.default = cmd.def ? deparse(cmd.def) : null;
+      case 'AT_ColumnDefault': {
+        // PostgreSQL sets the default on partitions and INHERITS children alike.
+        const value = cmd.def ? deparse(cmd.def) : null;
+        eachColumn((c) => (c.default = value));
         break;
+      }
       case 'AT_SetNotNull':
-        if (column) column.notNull = true;
+        eachColumn((c) => (c.notNull = true));
         break;
       case 'AT_DropNotNull':
-        if (column) column.notNull = false;
+        eachColumn((c) => (c.notNull = false));
         break;
-      case 'AT_AlterColumnType':
-        if (column) {
-          const def = cmd.def.ColumnDef;
-          column.type = formatType(def.typeName, b.resolveType).type;
-          const collation = def.collClause?.collname?.map((x: any) => x.String.sval).pop();
-          if (collation) column.collation = collation;
-        }
+      case 'AT_AlterColumnType': {
+        const def = cmd.def.ColumnDef;
+        const type = formatType(def.typeName, b.resolveType).type;
+        // Without COLLATE the column takes the new type's default collation.
+        const collation = def.collClause?.collname?.map((x: any) => x.String.sval).pop();
+        eachColumn((c) => {
+          c.type = type;
+          if (collation) c.collation = collation;
+          else delete c.collation;
+        });
         break;
+      }
       case 'AT_AddIdentity':
         if (column) {
           column.identity = cmd.def.Constraint.generated_when === 'a' ? 'always' : 'by default';
@@ -84,8 +119,9 @@ export function foldAlterTable(b: SchemaBuilder, n: any, st: ParsedStatement): v
       }
       case 'AT_DetachPartition':
       case 'AT_DetachPartitionFinalize': {
-        const child = b.table(b.qualify(cmd.def.PartitionCmd.name));
-        if (child) delete child.partitionOf;
+        const childName = b.qualify(cmd.def.PartitionCmd.name);
+        const child = b.table(childName);
+        if (child?.partitionOf) detachPartition(b, childName, child, table);
         break;
       }
       case 'AT_SetLogged':
@@ -121,18 +157,39 @@ function addConstraintUsingIndex(b: SchemaBuilder, qn: QualifiedName, table: Tab
   addConstraint(b, qn, table, { ...constraint, conname: name, keys, nulls_not_distinct: index.nullsNotDistinct }, st);
 }
 
+/**
+ * ALTER TABLE t DROP COLUMN: what depends on the column goes with it. Indexes, keys and
+ * CHECKs on it PostgreSQL drops unasked; foreign keys into it and generated columns computed
+ * from it need CASCADE, without which PostgreSQL would have refused: either way none survive.
+ */
 export function dropColumn(b: SchemaBuilder, qn: QualifiedName, table: Table, name: string): void {
-  const before = table.columns.length;
-  table.columns = table.columns.filter((c) => c.name !== name);
-  if (table.columns.length === before) return b.note(`column ${name} of ${display(qn)} does not exist`);
-  // Indexes and constraints on the column go with it (PostgreSQL drops them, CASCADE or not).
   const uses = (cols: string[]) => cols.includes(name);
-  table.indexes = table.indexes.filter((i) => !uses(i.columns) && !uses(i.include));
+  const mentions = (sql: string | null) => sql !== null && columnRefs(parseExpression(sql)).includes(name);
+  table.columns = table.columns.filter((c) => c.name !== name);
+  table.indexes = table.indexes.filter(
+    (i) => !uses(i.columns) && !uses(i.include) && !mentions(i.where) && !i.keys.some((k) => mentions(k.expression)),
+  );
   if (table.primaryKey && uses(table.primaryKey.columns)) table.primaryKey = null;
   table.uniques = table.uniques.filter((u) => !uses(u.columns));
   table.foreignKeys = table.foreignKeys.filter((f) => !uses(f.columns));
+  table.checks = table.checks.filter((c) => !mentions(c.expression));
+  table.exclusions = table.exclusions.filter((e) => !mentions(e.where) && !e.elements.some((x) => mentions(x.key)));
+  const same = (t: QualifiedName) => t.schema === qn.schema && t.name === qn.name;
+  for (const s of b.db.schemas) for (const t of s.tables) t.foreignKeys = t.foreignKeys.filter((f) => !(same(f.refTable) && uses(f.refColumns)));
   const schema = b.schema(qn.schema)!;
-  schema.sequences = schema.sequences.filter(
-    (s) => !(s.ownedBy && s.ownedBy.column === name && s.ownedBy.table.schema === qn.schema && s.ownedBy.table.name === qn.name),
-  );
+  schema.sequences = schema.sequences.filter((s) => !(s.ownedBy && s.ownedBy.column === name && same(s.ownedBy.table)));
+  for (const generated of table.columns.filter((c) => mentions(c.generated ?? null))) dropColumn(b, qn, table, generated.name);
+}
+
+/**
+ * The parent's DROP COLUMN reaches its children: a child drops the column when it had it only
+ * from the parent (and recurses to its own children), and keeps it when it defined it too.
+ */
+function dropInheritedColumn(b: SchemaBuilder, qn: QualifiedName, name: string): void {
+  for (const child of descendants(b, qn, true)) {
+    const column = child.table.columns.find((c) => c.name === name);
+    if (!column || !dropsWithParent(child.table, column)) continue;
+    dropColumn(b, child.qn, child.table, name);
+    dropInheritedColumn(b, child.qn, name);
+  }
 }

@@ -1,3 +1,4 @@
+import { parseSync } from 'libpg-query';
 import { emptyTable } from '../model/empty.js';
 import type { Column, Index, QualifiedName, Table } from '../model/types.js';
 import { deparse } from '../parse/deparse.js';
@@ -6,6 +7,7 @@ import { quoteIdent } from '../model/quote-ident.js';
 import type { ParsedStatement } from '../parse/parse-script.js';
 import { chooseName, columnsAddition } from './choose-name.js';
 import { addConstraint } from './fold-constraint.js';
+import { indexNameParts } from './index-keys.js';
 import { display, type SchemaBuilder } from './schema-builder.js';
 
 const lastName = (list: any[] | undefined): string | undefined => {
@@ -60,6 +62,7 @@ export function addColumn(b: SchemaBuilder, qn: QualifiedName, table: Table, def
   const existing = table.columns.find((col) => col.name === column.name);
   if (existing) {
     // A column inherited from a parent merges with the local definition.
+    inheritedOnly.delete(existing);
     existing.notNull ||= column.notNull;
     if (column.default !== null) existing.default = column.default;
   } else {
@@ -103,6 +106,84 @@ export function propagateToPartitions(b: SchemaBuilder, qn: QualifiedName, paren
 
 export function sameIndexShape(a: Index, b: Index): boolean {
   return JSON.stringify([a.keys, a.unique, a.method, a.where, a.include]) === JSON.stringify([b.keys, b.unique, b.method, b.where, b.include]);
+}
+
+/**
+ * INHERITS children's columns that no local definition merged into (attislocal false):
+ * dropping the parent's column drops these, and keeps the others.
+ */
+const inheritedOnly = new WeakSet<Column>();
+
+/** A parent's column reaching a child (CREATE TABLE ... INHERITS, ALTER TABLE parent ADD COLUMN). */
+export function inheritColumn(child: Table, column: Column): void {
+  const existing = child.columns.find((c) => c.name === column.name);
+  if (existing) {
+    existing.notNull ||= column.notNull; // merged with the child's own column
+    return;
+  }
+  const copy = { ...structuredClone(column), span: undefined, comment: undefined, identity: undefined };
+  child.columns.push(copy);
+  inheritedOnly.add(copy);
+}
+
+/**
+ * Whether dropping the parent's column drops the child's: always for a partition (its columns
+ * are all the parent's), for an INHERITS child only when it did not define the column itself.
+ */
+export function dropsWithParent(child: Table, column: Column): boolean {
+  return !!child.partitionOf || inheritedOnly.has(column);
+}
+
+/**
+ * Every table below `qn`, depth first: partitions and INHERITS children, recursively (or only
+ * the direct ones). ALTER TABLE without ONLY changes a column in all of them, as PostgreSQL recurses.
+ */
+export function descendants(b: SchemaBuilder, qn: QualifiedName, directOnly = false): { qn: QualifiedName; table: Table }[] {
+  const isParent = (p: QualifiedName) => p.schema === qn.schema && p.name === qn.name;
+  const out: { qn: QualifiedName; table: Table }[] = [];
+  for (const schema of b.db.schemas) {
+    for (const table of schema.tables) {
+      if (!(table.partitionOf && isParent(table.partitionOf.parent)) && !table.inherits?.some(isParent)) continue;
+      const child = { schema: schema.name, name: table.name };
+      out.push({ qn: child, table }, ...(directOnly ? [] : descendants(b, child)));
+    }
+  }
+  return out;
+}
+
+/** An expression the model keeps as SQL text, parsed back to its AST; undefined when it does not parse. */
+export function parseExpression(sql: string): any {
+  try {
+    return (parseSync(`SELECT ${sql}`) as any).stmts[0].stmt.SelectStmt.targetList[0].ResTarget.val;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * DETACH PARTITION: the partition keeps, as its own, the clones PostgreSQL made of the
+ * parent's keys, indexes, CHECKs and foreign keys (conparentid and inheritance are cleared).
+ * The model lists those only on the parent while attached, so they are materialised here,
+ * named as PostgreSQL named the clones (`child_pkey`, `child_a_b_key`, `child_lower_idx`).
+ */
+export function detachPartition(b: SchemaBuilder, qn: QualifiedName, child: Table, parent: Table): void {
+  delete child.partitionOf;
+  const taken = b.relationTaken(qn.schema);
+  const name = (parts: string[] | null, label: string) => {
+    const chosen = chooseName(child.name, parts && columnsAddition(parts), label, taken);
+    b.noteRelation(qn.schema, chosen, 'index');
+    return chosen;
+  };
+  const keyParts = (keys: Index['keys']) => indexNameParts(keys.map((k) => (k.column !== null ? { name: k.column } : { expr: parseExpression(k.expression ?? '') })));
+  if (parent.primaryKey && !child.primaryKey) child.primaryKey = { name: name(null, 'pkey'), columns: [...parent.primaryKey.columns] };
+  for (const u of parent.uniques) child.uniques.push({ ...structuredClone(u), name: name(u.columns, 'key'), span: undefined });
+  for (const e of parent.exclusions) child.exclusions.push({ ...structuredClone(e), name: name(e.elements.map((x) => x.key), 'excl'), span: undefined });
+  for (const i of parent.indexes) {
+    if (i.only || child.indexes.some((own) => sameIndexShape(own, i))) continue;
+    child.indexes.push({ ...structuredClone(i), name: name([...keyParts(i.keys), ...i.include], 'idx'), span: undefined });
+  }
+  for (const c of parent.checks) if (!child.checks.some((own) => own.name === c.name)) child.checks.push({ ...structuredClone(c), span: undefined });
+  for (const fk of parent.foreignKeys) if (!child.foreignKeys.some((own) => own.name === fk.name)) child.foreignKeys.push({ ...structuredClone(fk), span: undefined });
 }
 
 function boundText(spec: any): string {
@@ -185,7 +266,7 @@ export function foldCreateTable(b: SchemaBuilder, n: any, st: ParsedStatement): 
     (table.inherits ??= []).push(parentName);
     if (!parent) continue;
     // Inherited CHECKs stay the parent's (conislocal is false on the child).
-    for (const col of parent.columns) if (!table.columns.some((c) => c.name === col.name)) table.columns.push({ ...col, span: undefined, comment: undefined, identity: undefined });
+    for (const col of parent.columns) inheritColumn(table, col);
   }
 
   const partitionParent = n.partbound ? b.qualify(n.inhRelations[0].RangeVar) : undefined;
