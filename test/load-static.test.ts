@@ -244,4 +244,10 @@ create function two(a int, out b text, out c int) language sql as $$ select 'x',
       ['two', 'integer', 'record'],
     ]);
   });
+
+  it('does not expand * from a CTE that shares a table\'s name', async () => {
+    const db = await load(`create table t (a int, b int);
+create view v as with t as (select 1 as z) select * from t;`);
+    expect(db.schemas[0].views[0].definition).toMatch(/SELECT \*\s+FROM t$/);
+  });
 });

@@ -163,6 +163,8 @@ function addConstraintUsingIndex(b: SchemaBuilder, qn: QualifiedName, table: Tab
  * from it need CASCADE, without which PostgreSQL would have refused: either way none survive.
  */
 export function dropColumn(b: SchemaBuilder, qn: QualifiedName, table: Table, name: string): void {
+  // Names of what goes with the column are free again for the rest of this ALTER TABLE.
+  b.forgetRelations();
   const uses = (cols: string[]) => cols.includes(name);
   const mentions = (sql: string | null) => sql !== null && columnRefs(parseExpression(sql)).includes(name);
   table.columns = table.columns.filter((c) => c.name !== name);

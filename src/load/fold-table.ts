@@ -224,16 +224,24 @@ function copyLike(b: SchemaBuilder, qn: QualifiedName, table: Table, like: any):
       ...(opts & LIKE.COMMENTS && col.comment ? { comment: col.comment } : {}),
     });
   }
-  if (opts & LIKE.CONSTRAINTS) for (const check of source.checks) table.checks.push({ ...check, span: undefined });
+  if (opts & LIKE.CONSTRAINTS) {
+    for (const check of source.checks) {
+      table.checks.push({ ...check, span: undefined });
+      b.registerConstraint(qn.schema, check.name);
+    }
+  }
   if (opts & LIKE.INDEXES) {
     if (source.primaryKey) {
-      table.primaryKey = { name: chooseName(qn.name, null, 'pkey', b.relationTaken(qn.schema)), columns: [...source.primaryKey.columns] };
+      // Keys are constraints: their names avoid constraint names too (ChooseIndexName).
+      table.primaryKey = { name: chooseName(qn.name, null, 'pkey', b.constraintIndexTaken(qn.schema)), columns: [...source.primaryKey.columns] };
       b.noteRelation(qn.schema, table.primaryKey.name, 'index');
+      b.registerConstraint(qn.schema, table.primaryKey.name);
     }
     for (const u of source.uniques) {
-      const name = chooseName(qn.name, columnsAddition(u.columns), 'key', b.relationTaken(qn.schema));
+      const name = chooseName(qn.name, columnsAddition(u.columns), 'key', b.constraintIndexTaken(qn.schema));
       table.uniques.push({ ...u, name, span: undefined });
       b.noteRelation(qn.schema, name, 'index');
+      b.registerConstraint(qn.schema, name);
     }
     for (const index of source.indexes) {
       const parts = [...index.keys.map((k) => k.column ?? 'expr'), ...index.include];

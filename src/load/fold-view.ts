@@ -35,7 +35,7 @@ export function resolveRelations(b: SchemaBuilder, query: unknown): { query: unk
   };
   collectCtes(copy);
   walk(copy);
-  expandStars(b, copy);
+  expandStars(b, copy, ctes);
   return { query: copy, reads: [...found.values()].sort((x, y) => display(x).localeCompare(display(y))) };
 }
 
@@ -44,13 +44,14 @@ export function resolveRelations(b: SchemaBuilder, query: unknown): { query: unk
  * then, not those it gains later. Done here for SELECTs reading one known table, the case
  * where the expansion is certain.
  */
-function expandStars(b: SchemaBuilder, node: unknown): void {
-  if (Array.isArray(node)) return node.forEach((n) => expandStars(b, n));
+function expandStars(b: SchemaBuilder, node: unknown, ctes: ReadonlySet<string>): void {
+  if (Array.isArray(node)) return node.forEach((n) => expandStars(b, n, ctes));
   if (!node || typeof node !== 'object') return;
   const select = (node as any).SelectStmt;
   if (select?.targetList && select.fromClause?.length === 1 && select.fromClause[0].RangeVar) {
     const rv = select.fromClause[0].RangeVar;
-    const table = b.table(b.qualify(rv));
+    // A CTE's name hides a table of the same name; its columns are not in the model.
+    const table = !rv.schemaname && ctes.has(rv.relname) ? undefined : b.table(b.qualify(rv));
     const alias = rv.alias?.aliasname ?? rv.relname;
     if (table) {
       select.targetList = select.targetList.flatMap((target: any) => {
@@ -61,7 +62,7 @@ function expandStars(b: SchemaBuilder, node: unknown): void {
       });
     }
   }
-  for (const value of Object.values(node)) expandStars(b, value);
+  for (const value of Object.values(node)) expandStars(b, value, ctes);
 }
 
 function upsertView(b: SchemaBuilder, qn: QualifiedName, query: any, materialized: boolean, replace: boolean, st: ParsedStatement): void {
