@@ -4,10 +4,9 @@ import type { ParsedStatement } from '../parse/parse-script.js';
 import { chooseName, columnsAddition } from './choose-name.js';
 import { display, type SchemaBuilder } from './schema-builder.js';
 import { buildIndexKeys, indexColumnNames, indexNameParts } from './index-keys.js';
+import { nameList } from '../parse/name-list.js';
 
 const ACTIONS: Record<string, ReferentialAction> = { a: 'no action', r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' };
-
-const names = (list: any[] | undefined): string[] => (list ?? []).map((n: any) => n.String?.sval ?? '');
 
 /** Distinct column references of an expression, in the order PostgreSQL's pull_var_clause meets them. */
 export function columnRefs(node: unknown, out: string[] = []): string[] {
@@ -16,7 +15,7 @@ export function columnRefs(node: unknown, out: string[] = []): string[] {
   } else if (node && typeof node === 'object') {
     const ref = (node as any).ColumnRef;
     if (ref) {
-      const fields = names(ref.fields);
+      const fields = nameList(ref.fields);
       const col = fields[fields.length - 1];
       if (col && !out.includes(col)) out.push(col);
       return out;
@@ -32,7 +31,7 @@ export function columnRefs(node: unknown, out: string[] = []): string[] {
  */
 export function addConstraint(b: SchemaBuilder, qn: QualifiedName, table: Table, c: any, st: ParsedStatement, column?: string): void {
   const span = st.locate(c.location);
-  const keys = c.keys?.length ? names(c.keys) : column ? [column] : [];
+  const keys = c.keys?.length ? nameList(c.keys) : column ? [column] : [];
   // Index-backed constraints are named like their index (ChooseIndexName), the others by
   // ChooseConstraintName; both skip every constraint name of the schema.
   const indexTaken = b.constraintIndexTaken(qn.schema);
@@ -76,8 +75,8 @@ export function addConstraint(b: SchemaBuilder, qn: QualifiedName, table: Table,
     }
     case 'CONSTR_FOREIGN': {
       const refTable = b.qualify(c.pktable);
-      const fkColumns = c.fk_attrs?.length ? names(c.fk_attrs) : column ? [column] : [];
-      let refColumns = names(c.pk_attrs);
+      const fkColumns = c.fk_attrs?.length ? nameList(c.fk_attrs) : column ? [column] : [];
+      let refColumns = nameList(c.pk_attrs);
       if (!refColumns.length) {
         const target = refTable.schema === qn.schema && refTable.name === qn.name ? table : b.table(refTable);
         refColumns = target?.primaryKey?.columns ?? [];
@@ -105,7 +104,7 @@ export function addConstraint(b: SchemaBuilder, qn: QualifiedName, table: Table,
       const pairs = (c.exclusions ?? []).map((pair: any) => pair.List.items);
       const elements = pairs.map(([elem, ops]: any[]) => ({
         key: indexColumnNames(buildIndexKeys([elem]))[0],
-        operator: names(ops.List?.items ?? ops).join('.'),
+        operator: nameList(ops.List?.items ?? ops).join('.'),
       }));
       const keyNames = indexNameParts(pairs.map(([elem]: any[]) => elem));
       const name = c.conname ?? chooseName(qn.name, columnsAddition(keyNames), 'excl', indexTaken);

@@ -5,14 +5,13 @@ import { deparse } from '../parse/deparse.js';
 import { dropColumn } from './fold-alter-table.js';
 import { descendants } from './fold-table.js';
 import { display, type SchemaBuilder } from './schema-builder.js';
-
-const strings = (list: any[] | undefined): string[] => (list ?? []).map((n: any) => n.String?.sval ?? '');
+import { nameList } from '../parse/name-list.js';
 
 /** DROP object names arrive as a List of Strings, a TypeName, or an ObjectWithArgs. */
 function objectNames(obj: any): string[] {
-  if (obj.List) return strings(obj.List.items);
-  if (obj.TypeName) return strings(obj.TypeName.names);
-  if (obj.ObjectWithArgs) return strings(obj.ObjectWithArgs.objname);
+  if (obj.List) return nameList(obj.List.items);
+  if (obj.TypeName) return nameList(obj.TypeName.names);
+  if (obj.ObjectWithArgs) return nameList(obj.ObjectWithArgs.objname);
   if (obj.String) return [obj.String.sval];
   return [];
 }

@@ -2,8 +2,7 @@ import type { QualifiedName, Trigger } from '../model/types.js';
 import { formatType } from '../parse/format-type.js';
 import type { ParsedStatement } from '../parse/parse-script.js';
 import type { SchemaBuilder } from './schema-builder.js';
-
-const strings = (list: any[] | undefined): string[] => (list ?? []).map((n: any) => n.String?.sval ?? '');
+import { nameList } from '../parse/name-list.js';
 
 // Trigger functions PostgreSQL itself provides; an unqualified call finds them in pg_catalog.
 const BUILTIN_TRIGGER_FUNCTIONS = new Set(['tsvector_update_trigger', 'tsvector_update_trigger_column', 'suppress_redundant_updates_trigger']);
@@ -15,7 +14,7 @@ function qualifyRoutine(b: SchemaBuilder, names: string[]): QualifiedName {
 
 /** CREATE AGGREGATE name(args) (...): its identity, like a function's. */
 export function foldCreateAggregate(b: SchemaBuilder, n: any, st: ParsedStatement): void {
-  const qn = qualifyRoutine(b, strings(n.defnames));
+  const qn = qualifyRoutine(b, nameList(n.defnames));
   // args is [List of FunctionParameter, ordered-set marker]; `*` (count(*)-like) has none.
   const params = (n.args?.[0]?.List?.items ?? []).map((p: any) => p.FunctionParameter);
   const stype = (n.definition ?? []).map((d: any) => d.DefElem).find((d: any) => d.defname === 'stype' || d.defname === 'finalfunc_return');
@@ -34,7 +33,7 @@ export function foldCreateAggregate(b: SchemaBuilder, n: any, st: ParsedStatemen
 
 /** CREATE [OR REPLACE] FUNCTION / PROCEDURE: name and signature only. */
 export function foldCreateFunction(b: SchemaBuilder, n: any, st: ParsedStatement): void {
-  const qn = qualifyRoutine(b, strings(n.funcname));
+  const qn = qualifyRoutine(b, nameList(n.funcname));
   const params = (n.parameters ?? []).map((p: any) => p.FunctionParameter);
   const typeOf = (p: any) => formatType(p.argType, b.resolveType).type;
   // The identity of a routine is its input types (proargtypes), without names or modes.
@@ -72,7 +71,7 @@ export function foldCreateTrigger(b: SchemaBuilder, n: any, st: ParsedStatement)
   const trigger: Trigger = {
     name: n.trigname,
     table,
-    function: qualifyRoutine(b, strings(n.funcname)),
+    function: qualifyRoutine(b, nameList(n.funcname)),
     timing: n.timing & TRIGGER.BEFORE ? 'before' : n.timing & TRIGGER.INSTEAD ? 'instead of' : 'after',
     events,
     forEach: n.row ? 'row' : 'statement',

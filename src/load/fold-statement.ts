@@ -9,8 +9,7 @@ import { foldAlterDomain } from './fold-alter-domain.js';
 import { foldAlterEnum, foldCreateComposite, foldCreateDomain, foldCreateEnum } from './fold-types.js';
 import { foldCreateTableAs, foldCreateView } from './fold-view.js';
 import { display, type SchemaBuilder } from './schema-builder.js';
-
-const strings = (list: any[] | undefined): string[] => (list ?? []).map((n: any) => n.String?.sval ?? '');
+import { nameList } from '../parse/name-list.js';
 
 function setSearchPath(b: SchemaBuilder, schemas: string[]): void {
   b.searchPath = schemas.filter((s) => s && s !== '$user' && s !== 'pg_catalog');
@@ -30,7 +29,7 @@ function searchPathFromSelect(node: unknown): string | undefined {
   const walk = (x: any): void => {
     if (found !== undefined || !x || typeof x !== 'object') return;
     if (Array.isArray(x)) return x.forEach(walk);
-    if (x.FuncCall && strings(x.FuncCall.funcname).pop() === 'set_config') {
+    if (x.FuncCall && nameList(x.FuncCall.funcname).pop() === 'set_config') {
       const [name, value] = (x.FuncCall.args ?? []).map((a: any) => a.A_Const?.sval?.sval);
       if (name === 'search_path' && typeof value === 'string') found = value;
       return;
@@ -57,7 +56,7 @@ function applySequenceOptions(b: SchemaBuilder, seq: { type: string; ownedBy?: a
   for (const { DefElem: d } of options ?? []) {
     if (d.defname === 'as') seq.type = formatType(d.arg.TypeName, b.resolveType).type;
     if (d.defname === 'owned_by') {
-      const parts = strings(d.arg.List?.items ?? d.arg);
+      const parts = nameList(d.arg.List?.items ?? d.arg);
       if (parts.length === 1 && parts[0] === 'none') delete seq.ownedBy;
       else if (parts.length >= 2) {
         const column = parts.pop()!;
@@ -76,7 +75,7 @@ function foldComment(b: SchemaBuilder, n: any): void {
     if (comment === undefined) delete target.comment;
     else target.comment = comment;
   };
-  const parts = n.object.List ? strings(n.object.List.items) : n.object.String ? [n.object.String.sval] : n.object.TypeName ? strings(n.object.TypeName.names) : [];
+  const parts = n.object.List ? nameList(n.object.List.items) : n.object.String ? [n.object.String.sval] : n.object.TypeName ? nameList(n.object.TypeName.names) : [];
   if (kind === 'schema') return set(b.schema(parts[0], false));
   if (kind === 'column') {
     const column = parts.pop()!;

@@ -9,11 +9,7 @@ import { chooseName, columnsAddition } from './choose-name.js';
 import { addConstraint } from './fold-constraint.js';
 import { indexNameParts } from './index-keys.js';
 import { display, type SchemaBuilder } from './schema-builder.js';
-
-const lastName = (list: any[] | undefined): string | undefined => {
-  const parts = (list ?? []).map((n: any) => n.String?.sval ?? '');
-  return parts.length ? parts[parts.length - 1] : undefined;
-};
+import { lastName } from '../parse/name-list.js';
 
 /** Text of a sequence reference inside nextval(), as regclass output prints it. */
 function regclassText(seq: QualifiedName): string {

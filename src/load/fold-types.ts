@@ -3,8 +3,7 @@ import { formatType } from '../parse/format-type.js';
 import type { ParsedStatement } from '../parse/parse-script.js';
 import { chooseName } from './choose-name.js';
 import { display, type SchemaBuilder } from './schema-builder.js';
-
-const strings = (list: any[] | undefined): string[] => (list ?? []).map((n: any) => n.String?.sval ?? '');
+import { nameList } from '../parse/name-list.js';
 
 function qualifyType(b: SchemaBuilder, names: string[]) {
   return b.qualifyNames(names, (s, name) => b.typeExists(s, name));
@@ -12,7 +11,7 @@ function qualifyType(b: SchemaBuilder, names: string[]) {
 
 /** CREATE TYPE ... AS ENUM */
 export function foldCreateEnum(b: SchemaBuilder, n: any, st: ParsedStatement): void {
-  const names = strings(n.typeName);
+  const names = nameList(n.typeName);
   const qn = names.length >= 2 ? { schema: names[0], name: names[1] } : { schema: b.creationSchema(), name: names[0] };
   if (b.typeExists(qn.schema, qn.name)) return b.note(`type ${display(qn)} already exists`);
   b.schema(qn.schema)!.enums.push({ name: qn.name, values: (n.vals ?? []).map((v: any) => v.String.sval), span: st.span });
@@ -20,7 +19,7 @@ export function foldCreateEnum(b: SchemaBuilder, n: any, st: ParsedStatement): v
 
 /** ALTER TYPE ... ADD VALUE [BEFORE|AFTER] / RENAME VALUE */
 export function foldAlterEnum(b: SchemaBuilder, n: any): void {
-  const qn = qualifyType(b, strings(n.typeName));
+  const qn = qualifyType(b, nameList(n.typeName));
   const e = b.schema(qn.schema, false)?.enums.find((x) => x.name === qn.name);
   if (!e) return b.note(`enum ${display(qn)} is not defined at this point`);
   if (n.oldVal) {
@@ -36,7 +35,7 @@ export function foldAlterEnum(b: SchemaBuilder, n: any): void {
 
 /** CREATE DOMAIN */
 export function foldCreateDomain(b: SchemaBuilder, n: any, st: ParsedStatement): void {
-  const names = strings(n.domainname);
+  const names = nameList(n.domainname);
   const qn = names.length >= 2 ? { schema: names[0], name: names[1] } : { schema: b.creationSchema(), name: names[0] };
   const domain = { name: qn.name, type: formatType(n.typeName, b.resolveType).type, notNull: false, default: null as string | null, checks: [] as { name: string; expression: string }[], span: st.span };
   // In the model before its checks are named, so that a name cache built meanwhile sees them.

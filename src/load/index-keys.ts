@@ -1,10 +1,6 @@
 import type { IndexKey } from '../model/types.js';
 import { deparse } from '../parse/deparse.js';
-
-const lastName = (list: any[] | undefined): string | undefined => {
-  const parts = (list ?? []).map((n: any) => n.String?.sval ?? '');
-  return parts.length ? parts[parts.length - 1] : undefined;
-};
+import { lastName } from '../parse/name-list.js';
 
 /** IndexElem nodes → model keys. DESC / NULLS are kept only when not the direction's default. */
 export function buildIndexKeys(elems: any[]): IndexKey[] {
