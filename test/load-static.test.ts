@@ -250,4 +250,18 @@ create function two(a int, out b text, out c int) language sql as $$ select 'x',
 create view v as with t as (select 1 as z) select * from t;`);
     expect(db.schemas[0].views[0].definition).toMatch(/SELECT \*\s+FROM t$/);
   });
+
+  it('follows pg_dump\'s partitioned indexes: ON ONLY, then ATTACH PARTITION', async () => {
+    const db = await load(`create table r (s int, at date) partition by range (at);
+create table r1 partition of r for values from ('2025-01-01') to ('2026-01-01');
+create table r2 partition of r for values from ('2026-01-01') to ('2027-01-01');
+create index r_s_idx on only r (s);
+create index r1_s_idx on r1 (s);
+alter index r_s_idx attach partition r1_s_idx;
+create index r_at_idx on only r (at);
+create index r2_s_idx on r2 (s);
+alter index r_s_idx attach partition r2_s_idx;`);
+    expect(table(db, 'r').indexes.map((i) => [i.name, i.only ?? false])).toEqual([['r_at_idx', true], ['r_s_idx', false]]);
+    expect([table(db, 'r1').indexes, table(db, 'r2').indexes]).toEqual([[], []]);
+  });
 });

@@ -17,6 +17,7 @@ import { display, type SchemaBuilder } from './schema-builder.js';
 
 /** ALTER TABLE / ALTER INDEX / ALTER SEQUENCE ... : the subcommands that change the model. */
 export function foldAlterTable(b: SchemaBuilder, n: any, st: ParsedStatement): void {
+  if (n.objtype === 'OBJECT_INDEX') return foldAlterIndex(b, n);
   if (n.objtype !== 'OBJECT_TABLE' && n.objtype !== 'OBJECT_FOREIGN_TABLE') return; // owner, options, ... of other relations
   const qn = b.qualify(n.relation);
   const table = b.table(qn);
@@ -193,5 +194,36 @@ function dropInheritedColumn(b: SchemaBuilder, qn: QualifiedName, name: string):
     if (!column || !dropsWithParent(child.table, column)) continue;
     dropColumn(b, child.qn, child.table, name);
     dropInheritedColumn(b, child.qn, name);
+  }
+}
+
+/**
+ * ALTER INDEX parent_idx ATTACH PARTITION child_idx, as pg_dump writes partitioned indexes
+ * (CREATE INDEX ... ON ONLY parent, one index per partition, then ATTACH): the partition's
+ * index becomes the parent's, which the catalog lists on the parent only.
+ */
+const attachments = new WeakMap<object, number>();
+
+function foldAlterIndex(b: SchemaBuilder, n: any): void {
+  for (const wrapped of n.cmds ?? []) {
+    const cmd = wrapped.AlterTableCmd;
+    if (cmd.subtype !== 'AT_AttachPartition') continue;
+    const parentName = b.qualify(n.relation);
+    const childName = b.qualify(cmd.def.PartitionCmd.name);
+    const tables = b.schema(childName.schema, false)?.tables ?? [];
+    const child = tables.find((t) => t.indexes.some((i) => i.name === childName.name));
+    const parent = b.schema(parentName.schema, false)?.tables.find((t) => t.indexes.some((i) => i.name === parentName.name));
+    if (!child || !parent) {
+      b.note(`ALTER INDEX ${display(parentName)} ATTACH PARTITION ${display(childName)}: index not defined at this point`);
+      continue;
+    }
+    child.indexes = child.indexes.filter((i) => i.name !== childName.name);
+    // Once every partition has its index attached PostgreSQL marks the parent's valid:
+    // it is then an ordinary partitioned index.
+    const index = parent.indexes.find((i) => i.name === parentName.name)!;
+    const attached = (attachments.get(index) ?? 0) + 1;
+    attachments.set(index, attached);
+    const partitions = b.db.schemas.reduce((count, s) => count + s.tables.filter((t) => t.partitionOf?.parent.name === parent.name && t.partitionOf.parent.schema === parentName.schema).length, 0);
+    if (attached >= partitions) delete index.only;
   }
 }

@@ -31,7 +31,8 @@ export function foldCreateIndex(b: SchemaBuilder, n: any, st: ParsedStatement): 
     span: st.span,
   };
   if (n.nulls_not_distinct) index.nullsNotDistinct = true;
-  if (n.relation.inh === false) index.only = true;
+  // ON ONLY: the parser leaves `inh` out when it is false.
+  if (!n.relation.inh) index.only = true;
   table.indexes.push(index);
   b.noteRelation(qn.schema, name, 'index');
 
