@@ -10,8 +10,9 @@ const root = path.resolve(__dirname, '..');
 const cli = path.join(root, 'dist/cli/main.js');
 const example = path.join(root, 'examples/shop/schema.sql');
 
-function run(args: string[], options: { nodeArgs?: string[] } = {}) {
-  const result = spawnSync(process.execPath, [...(options.nodeArgs ?? []), cli, ...args], { encoding: 'utf8', cwd: root, timeout: 60_000 });
+function run(args: string[], options: { nodeArgs?: string[]; env?: Record<string, string> } = {}) {
+  const env = { ...process.env, ...options.env };
+  const result = spawnSync(process.execPath, [...(options.nodeArgs ?? []), cli, ...args], { encoding: 'utf8', cwd: root, timeout: 60_000, env });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -93,6 +94,11 @@ describe('bad input: a message and exit code 2, never a stack trace or a partial
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stdout).toBe('');
   };
+
+  it('colours nothing when stderr is not a terminal, even in CI, unless FORCE_COLOR says so', () => {
+    expect(run(['inspect', 'nope.sql'], { env: { CI: 'true' } }).stderr).not.toContain('\u001b[');
+    expect(run(['inspect', 'nope.sql'], { env: { FORCE_COLOR: '1' } }).stderr).toContain('\u001b[31merror');
+  });
 
   it('a missing file', () => {
     expectCleanFailure(run(['inspect', 'nope.sql']), /^error: nope\.sql: no such file or directory\n$/);

@@ -1,4 +1,4 @@
-import pc from 'picocolors';
+import { colors as pc } from './colors.js';
 import type { LoadResult } from '../load/load-schema.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

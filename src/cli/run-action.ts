@@ -1,4 +1,4 @@
-import pc from 'picocolors';
+import { colors as pc } from './colors.js';
 import { SchemawiseError } from '../errors.js';
 
 /** Exit codes: 0 success, 1 findings at or above the threshold, 2 bad input or unusable environment. */

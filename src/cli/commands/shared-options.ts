@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import pc from 'picocolors';
+import { colors as pc } from '../colors.js';
 import { loadSchema, type LoadResult } from '../../load/load-schema.js';
 import { filterModel } from '../../model/filter-model.js';
 import { reportLoad } from '../report-load.js';

@@ -1,0 +1,14 @@
+import pc from 'picocolors';
+
+/**
+ * Colours for stderr, on a terminal only. picocolors alone also colours whenever `CI` is
+ * set, which puts escape codes into CI logs and anything that parses our output.
+ * NO_COLOR and FORCE_COLOR are honoured (no-color.org, and as Node itself does).
+ */
+function enabled(): boolean {
+  const force = process.env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  return !!process.stderr.isTTY && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+}
+
+export const colors = pc.createColors(enabled());
