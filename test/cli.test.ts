@@ -11,7 +11,11 @@ const cli = path.join(root, 'dist/cli/main.js');
 const example = path.join(root, 'examples/shop/schema.sql');
 
 function run(args: string[], options: { nodeArgs?: string[]; env?: Record<string, string> } = {}) {
-  const env = { ...process.env, ...options.env };
+  // Output is compared as plain text: colour settings of the environment running the tests do not apply.
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.FORCE_COLOR;
+  delete env.NO_COLOR;
+  Object.assign(env, options.env);
   const result = spawnSync(process.execPath, [...(options.nodeArgs ?? []), cli, ...args], { encoding: 'utf8', cwd: root, timeout: 60_000, env });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
