@@ -3,7 +3,7 @@ import { quoteIdent } from '../model/quote-ident.js';
 import type { QualifiedName, Schema, Table } from '../model/types.js';
 import { deparse } from '../parse/deparse.js';
 import { dropColumn } from './fold-alter-table.js';
-import { descendants } from './fold-table.js';
+import { descendants, parseExpression } from './fold-table.js';
 import { display, type SchemaBuilder } from './schema-builder.js';
 import { nameList } from '../parse/name-list.js';
 
@@ -303,8 +303,37 @@ function renameColumn(b: SchemaBuilder, qn: QualifiedName, table: Table, from: s
   }
   for (const { table: t } of allTables(b)) for (const fk of t.foreignKeys) if (same(fk.refTable, qn)) fk.refColumns = swap(fk.refColumns);
   for (const q of b.schema(qn.schema, false)?.sequences ?? []) if (q.ownedBy && same(q.ownedBy.table, qn) && q.ownedBy.column === from) q.ownedBy.column = to;
-  // CHECK, default and predicate expressions keep the old name here: PostgreSQL
-  // rewrites them by attribute number, which text cannot follow.
+  // PostgreSQL stores expressions by attribute number, so they follow a rename; the model
+  // keeps them as text, which is re-parsed and printed with the new name.
+  const rename = (sql: string) => renameColumnInExpression(sql, from, to);
+  for (const c of table.checks) c.expression = rename(c.expression);
+  for (const c of table.columns) if (c.generated) c.generated = rename(c.generated);
+  for (const i of table.indexes) {
+    if (i.where) i.where = rename(i.where);
+    for (const k of i.keys) if (k.expression) k.expression = rename(k.expression);
+    i.columns = i.keys.map((k) => k.column ?? k.expression ?? '');
+  }
+  for (const e of table.exclusions) if (e.where) e.where = rename(e.where);
+}
+
+/** The expression with every reference to column `from` renamed `to`; unchanged if it does not parse. */
+function renameColumnInExpression(sql: string, from: string, to: string): string {
+  const tree = parseExpression(sql);
+  if (!tree) return sql;
+  let changed = false;
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const fields = (node as any).ColumnRef?.fields;
+    const last = fields?.[fields.length - 1]?.String;
+    if (last?.sval === from) {
+      last.sval = to;
+      changed = true;
+    }
+    Object.values(node).forEach(walk);
+  };
+  walk(tree);
+  return changed ? deparse(tree) : sql;
 }
 
 /** ALTER ... RENAME: tables, columns, constraints, indexes, views, sequences, types, schemas. */
