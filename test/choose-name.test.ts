@@ -23,5 +23,7 @@ describe('PostgreSQL invented names', () => {
     const taken = new Set(['t_a_key', 't_a_key1']);
     expect(chooseName('t', 'a', 'key', (n) => taken.has(n))).toBe('t_a_key2');
     expect(columnsAddition(['a', 'b'])).toBe('a_b');
+    // ChooseIndexColumnNames numbers a repeated column: (a, b) INCLUDE (b).
+    expect(columnsAddition(['a', 'b', 'b', 'b'])).toBe('a_b_b1_b2');
   });
 });

@@ -55,11 +55,19 @@ export function chooseName(name1: string, name2: string | null, label: string, t
 
 /**
  * The column part of an index or constraint name: column names joined by `_`, stopping
- * once 63 bytes are reached (ChooseIndexNameAddition).
+ * once 63 bytes are reached (ChooseIndexNameAddition). A name that repeats gets a number
+ * first, as ChooseIndexColumnNames makes index column names unique: `(a, b) INCLUDE (b)`
+ * gives `a_b_b1`.
  */
 export function columnsAddition(columns: string[]): string {
-  let buf = '';
+  const unique: string[] = [];
   for (const col of columns) {
+    let name = col;
+    for (let i = 1; unique.includes(name); i++) name = clipBytes(col, MAX_IDENTIFIER_BYTES - String(i).length) + i;
+    unique.push(name);
+  }
+  let buf = '';
+  for (const col of unique) {
     if (buf) buf += '_';
     buf += col;
     if (byteLength(buf) >= MAX_IDENTIFIER_BYTES) break;
