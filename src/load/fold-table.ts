@@ -162,6 +162,11 @@ export function parseExpression(sql: string): any {
  * The model lists those only on the parent while attached, so they are materialised here,
  * named as PostgreSQL named the clones (`child_pkey`, `child_a_b_key`, `child_lower_idx`).
  */
+/** The name parts PostgreSQL would use for an index with these keys (`lower` for lower(email)). */
+function keyNameParts(keys: Index['keys']): string[] {
+  return indexNameParts(keys.map((k) => (k.column !== null ? { name: k.column } : { expr: parseExpression(k.expression ?? '') })));
+}
+
 export function detachPartition(b: SchemaBuilder, qn: QualifiedName, child: Table, parent: Table): void {
   delete child.partitionOf;
   const taken = b.relationTaken(qn.schema);
@@ -170,13 +175,12 @@ export function detachPartition(b: SchemaBuilder, qn: QualifiedName, child: Tabl
     b.noteRelation(qn.schema, chosen, 'index');
     return chosen;
   };
-  const keyParts = (keys: Index['keys']) => indexNameParts(keys.map((k) => (k.column !== null ? { name: k.column } : { expr: parseExpression(k.expression ?? '') })));
   if (parent.primaryKey && !child.primaryKey) child.primaryKey = { name: name(null, 'pkey'), columns: [...parent.primaryKey.columns] };
   for (const u of parent.uniques) child.uniques.push({ ...structuredClone(u), name: name(u.columns, 'key'), span: undefined });
   for (const e of parent.exclusions) child.exclusions.push({ ...structuredClone(e), name: name(e.elements.map((x) => x.key), 'excl'), span: undefined });
   for (const i of parent.indexes) {
     if (i.only || child.indexes.some((own) => sameIndexShape(own, i))) continue;
-    child.indexes.push({ ...structuredClone(i), name: name([...keyParts(i.keys), ...i.include], 'idx'), span: undefined });
+    child.indexes.push({ ...structuredClone(i), name: name([...keyNameParts(i.keys), ...i.include], 'idx'), span: undefined });
   }
   for (const c of parent.checks) if (!child.checks.some((own) => own.name === c.name)) child.checks.push({ ...structuredClone(c), span: undefined });
   for (const fk of parent.foreignKeys) if (!child.foreignKeys.some((own) => own.name === fk.name)) child.foreignKeys.push({ ...structuredClone(fk), span: undefined });
@@ -240,7 +244,7 @@ function copyLike(b: SchemaBuilder, qn: QualifiedName, table: Table, like: any):
       b.registerConstraint(qn.schema, name);
     }
     for (const index of source.indexes) {
-      const parts = [...index.keys.map((k) => k.column ?? 'expr'), ...index.include];
+      const parts = [...keyNameParts(index.keys), ...index.include];
       const name = chooseName(qn.name, columnsAddition(parts), 'idx', b.relationTaken(qn.schema));
       table.indexes.push({ ...structuredClone(index), name, span: undefined });
       b.noteRelation(qn.schema, name, 'index');
