@@ -115,7 +115,7 @@ export function foldAlterTable(b: SchemaBuilder, n: any, st: ParsedStatement): v
         const cmdDef = cmd.def.PartitionCmd;
         const childName = b.qualify(cmdDef.name);
         const child = b.requireTable(childName);
-        if (child) attachPartition(b, childName, child, qn, cmdDef.bound);
+        if (child) attachPartition(b, child, qn, cmdDef.bound);
         break;
       }
       case 'AT_DetachPartition':

@@ -389,9 +389,8 @@ export function foldRename(b: SchemaBuilder, n: any): void {
         (x) => x?.name === n.subname,
       );
       if (!c) return b.note(`constraint ${n.subname} of ${display(qn)} is not defined at this point`);
-      b.forgetConstraint(qn.schema, c.name);
+      // The name caches are rebuilt after this statement (see ADDITIVE in fold-statement).
       c.name = to;
-      b.registerConstraint(qn.schema, to);
       return;
     }
     case 'index': {
@@ -450,11 +449,6 @@ export function foldSetSchema(b: SchemaBuilder, n: any): void {
   if (table) {
     for (const q of moveWhere(from.sequences, into.sequences, (q) => !!q.ownedBy && same(q.ownedBy.table, qn))) names.add(q.name);
     moveWhere(from.triggers, into.triggers, (t) => same(t.table, qn));
-    for (const c of [table.primaryKey, ...table.uniques, ...table.checks, ...table.foreignKeys, ...table.exclusions]) {
-      if (!c) continue;
-      b.forgetConstraint(from.name, c.name);
-      b.registerConstraint(into.name, c.name);
-    }
   }
   retarget(b, (x) => (x.schema === from.name && names.has(x.name) ? { schema: into.name, name: x.name } : undefined));
 }

@@ -198,7 +198,7 @@ function boundText(spec: any): string {
   }
 }
 
-export function attachPartition(b: SchemaBuilder, child: QualifiedName, table: Table, parentName: QualifiedName, bound: any): void {
+export function attachPartition(b: SchemaBuilder, table: Table, parentName: QualifiedName, bound: any): void {
   const parent = b.table(parentName);
   if (!parent) return b.note(`partition parent ${display(parentName)} is not defined at this point`);
   table.partitionOf = { parent: parentName, bound: boundText(bound) };
@@ -305,5 +305,5 @@ export function foldCreateTable(b: SchemaBuilder, n: any, st: ParsedStatement): 
       keys: (spec.partParams ?? []).map((p: any) => p.PartitionElem.name ?? deparse(p.PartitionElem.expr)),
     };
   }
-  if (partitionParent) attachPartition(b, qn, table, partitionParent, n.partbound);
+  if (partitionParent) attachPartition(b, table, partitionParent, n.partbound);
 }

@@ -2,6 +2,7 @@ import { emptyDatabase, emptySchema } from '../model/empty.js';
 import type { Database, QualifiedName, Schema, Span, Table } from '../model/types.js';
 import type { Note } from '../parse/parse-script.js';
 import { quoteIdent } from '../model/quote-ident.js';
+import { builtinName } from '../parse/format-type.js';
 
 /**
  * The mutable state of a static load: the model being built, the session's search_path,
@@ -157,7 +158,7 @@ export class SchemaBuilder {
     const found = this.searchPath.find((s) => this.typeExists(s, names[0]));
     if (found) return found === 'public' ? quoteIdent(names[0]) : `${quoteIdent(found)}.${quoteIdent(names[0])}`;
     // Not ours: a built-in (`json` prints bare though it is a keyword) or an extension's type.
-    return /^[a-z_][a-z0-9_$]*$/.test(names[0]) ? names[0] : `"${names[0].replace(/"/g, '""')}"`;
+    return builtinName(names[0]);
   };
 
   relationTaken(schema: string): (name: string) => boolean {

@@ -55,8 +55,11 @@ function typmods(typeName: any): (number | string)[] {
   });
 }
 
-/** Built-in type names are printed bare even when they are keywords (`json`); others as quote_identifier would. */
-function builtinName(name: string): string {
+/**
+ * A type name as format_type prints one that is not ours (built-in or an extension's): bare
+ * when it is lower-case, even if it is a keyword (`json`), quoted otherwise.
+ */
+export function builtinName(name: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
 
