@@ -1,0 +1,92 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { didYouMean } from '../did-you-mean.js';
+import { SchemawiseError } from '../errors.js';
+import { SEVERITIES, type OptionValue, type Rule, type Severity } from './types.js';
+
+export const CONFIG_FILES = ['schemawise.config.json', 'schemawise.config.yaml', 'schemawise.config.yml'];
+
+/** A rule's setting in the config file: a severity, `off`, or `{ severity?, options? }`. */
+export type RuleSetting = Severity | 'off' | { severity?: Severity | 'off'; options?: Record<string, OptionValue> };
+
+export interface Config {
+  /** The file it came from, if any. */
+  file?: string;
+  rules: Record<string, RuleSetting>;
+  /** Tables whose findings are dropped: globs on `name` or `schema.name`. */
+  ignoreTables: string[];
+}
+
+export const DEFAULT_CONFIG: Config = { rules: {}, ignoreTables: [] };
+
+/** The config file for `cwd`: the first of CONFIG_FILES in it or a parent directory. */
+export function findConfig(cwd: string): string | undefined {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    for (const name of CONFIG_FILES) {
+      const path = join(dir, name);
+      if (existsSync(path)) return path;
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** Reads and validates a config file against the rules that exist. */
+export async function readConfig(path: string, rules: readonly Rule<any>[]): Promise<Config> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new SchemawiseError(`${path}: cannot read the config file`);
+  }
+  let raw: unknown;
+  try {
+    raw = /\.ya?ml$/i.test(path) ? (await import('yaml')).parse(text) : JSON.parse(text);
+  } catch (error) {
+    throw new SchemawiseError(`${path}: not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  return validateConfig(raw ?? {}, path, rules);
+}
+
+// zod costs ~90 ms to import: only a run with a config file pays for it.
+async function validateConfig(raw: unknown, path: string, rules: readonly Rule<any>[]): Promise<Config> {
+  const { z } = await import('zod');
+  const severity = z.enum(['off', ...SEVERITIES] as [string, ...string[]]);
+  const schema = z.strictObject({
+    $schema: z.string().optional(),
+    rules: z.record(z.string(), z.union([severity, z.strictObject({ severity: severity.optional(), options: z.record(z.string(), z.unknown()).optional() })])).default({}),
+    ignoreTables: z.array(z.string()).default([]),
+  });
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const at = issue.path.length ? issue.path.join('.') : '(top level)';
+    const hint = issue.code === 'unrecognized_keys' ? didYouMean(issue.keys[0], ['rules', 'ignoreTables']) : '';
+    throw new SchemawiseError(`${path}: ${at}: ${issue.message}${hint}`);
+  }
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  for (const [id, setting] of Object.entries(parsed.data.rules)) {
+    const rule = byId.get(id);
+    if (!rule) throw new SchemawiseError(`${path}: rules.${id}: unknown rule${didYouMean(id, byId.keys())}`);
+    if (typeof setting === 'string' || !setting.options) continue;
+    const defaults = rule.meta.options ?? {};
+    for (const [name, value] of Object.entries(setting.options)) {
+      if (!(name in defaults)) {
+        const known = Object.keys(defaults);
+        throw new SchemawiseError(`${path}: rules.${id}.options.${name}: unknown option${didYouMean(name, known)}${known.length ? `; options: ${known.join(', ')}` : '; this rule takes no options'}`);
+      }
+      const expected = defaults[name];
+      const ok = Array.isArray(expected) ? Array.isArray(value) && value.every((v) => typeof v === 'string') : typeof value === typeof expected;
+      if (!ok) throw new SchemawiseError(`${path}: rules.${id}.options.${name}: expected ${Array.isArray(expected) ? 'a list of strings' : `a ${typeof expected}`}, got ${JSON.stringify(value)}`);
+    }
+  }
+  return { file: path, rules: parsed.data.rules as Config['rules'], ignoreTables: parsed.data.ignoreTables };
+}
+
+/** A rule's effective severity (or off) and options under `config`. */
+export function settingFor(rule: Rule<any>, config: Config): { severity: Severity | 'off'; options: Record<string, OptionValue> } {
+  const setting = config.rules[rule.id];
+  const defaults = rule.meta.options ?? {};
+  if (setting === undefined) return { severity: rule.meta.severity, options: defaults };
+  if (typeof setting === 'string') return { severity: setting, options: defaults };
+  return { severity: setting.severity ?? rule.meta.severity, options: { ...defaults, ...setting.options } };
+}

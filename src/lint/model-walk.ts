@@ -1,0 +1,67 @@
+import { qualifiedName } from '../model/quote-ident.js';
+import type { Column, Database, QualifiedName, Schema, Span, Table } from '../model/types.js';
+
+export interface TableRef {
+  schema: Schema;
+  table: Table;
+  /** `schema.table`, unquoted: the object name findings carry. */
+  name: string;
+  /** `schema.table` quoted as SQL needs it, for fix statements. */
+  sql: string;
+}
+
+/**
+ * The tables rules look at. Partitions are skipped: they inherit their columns,
+ * constraints and indexes from the parent, where the finding (and its fix) belongs.
+ */
+export function* tablesOf(db: Database): Generator<TableRef> {
+  for (const schema of db.schemas) {
+    for (const table of schema.tables) {
+      if (table.partitionOf) continue;
+      yield { schema, table, name: `${schema.name}.${table.name}`, sql: qualifiedName(schema.name, table.name) };
+    }
+  }
+}
+
+/** Finds a table by qualified name. */
+export function findTable(db: Database, ref: QualifiedName): Table | undefined {
+  return db.schemas.find((s) => s.name === ref.schema)?.tables.find((t) => t.name === ref.name);
+}
+
+export function columnOf(table: Table, name: string): Column | undefined {
+  return table.columns.find((c) => c.name === name);
+}
+
+/** `schema.table.column` */
+export const columnObject = (t: TableRef, column: string) => `${t.name}.${column}`;
+
+/** An index as rules see it: a CREATE INDEX, or the one behind a PRIMARY KEY or UNIQUE constraint. */
+export interface IndexLike {
+  name: string;
+  unique: boolean;
+  method: string;
+  /** Column names, or expression text for expression keys. */
+  columns: string[];
+  /** Per key: a plain column (not an expression). */
+  plain: boolean[];
+  where: string | null;
+  include: string[];
+  constraint?: 'primary key' | 'unique';
+  span?: Span;
+}
+
+/** Every index of a table, constraint-backed ones included (the model keeps those on the constraint). */
+export function indexesOf(table: Table): IndexLike[] {
+  const out: IndexLike[] = [];
+  if (table.primaryKey) {
+    const pk = table.primaryKey;
+    out.push({ name: pk.name, unique: true, method: 'btree', columns: pk.columns, plain: pk.columns.map(() => true), where: null, include: [], constraint: 'primary key', span: pk.span });
+  }
+  for (const u of table.uniques) {
+    out.push({ name: u.name, unique: true, method: 'btree', columns: u.columns, plain: u.columns.map(() => true), where: null, include: [], constraint: 'unique', span: u.span });
+  }
+  for (const ix of table.indexes) {
+    out.push({ name: ix.name, unique: ix.unique, method: ix.method, columns: ix.columns, plain: ix.keys.map((k) => k.column !== null), where: ix.where, include: ix.include, span: ix.span });
+  }
+  return out;
+}

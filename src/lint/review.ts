@@ -1,0 +1,111 @@
+import { globToRegExp } from '../model/filter-model.js';
+import type { SqlSource } from '../load/load-schema.js';
+import type { Database } from '../model/types.js';
+import { didYouMean } from '../did-you-mean.js';
+import { DEFAULT_CONFIG, settingFor, type Config } from './config.js';
+import { collectIgnores, matchIgnore, type Ignore } from './ignores.js';
+import { RULES } from './rules/index.js';
+import type { Finding, LiveFacts, Rule, Severity } from './types.js';
+
+export interface ReviewInput {
+  database: Database;
+  /** The SQL the model came from: their `-- schemawise-ignore` comments apply. */
+  scripts?: SqlSource[];
+  /** Statistics and settings of a live database; live rules are skipped without them. */
+  live?: LiveFacts;
+  config?: Config;
+  /** The rules to consider (all by default); the config still turns them off or on. */
+  rules?: readonly Rule<any>[];
+}
+
+export interface ReviewResult {
+  findings: Finding[];
+  /** Findings hidden by ignore comments or `ignoreTables`. */
+  suppressed: number;
+  /** Live rules that did not run because the input is not a live database. */
+  skippedLive: string[];
+  /** Rules that ran. */
+  ran: string[];
+}
+
+const UNUSED_IGNORE = 'unused-ignore';
+
+/** Runs the enabled rules over the model and applies the config's and the files' suppressions. */
+export function review(input: ReviewInput): ReviewResult {
+  const config = input.config ?? DEFAULT_CONFIG;
+  const rules = input.rules ?? RULES;
+  const findings: Finding[] = [];
+  const skippedLive: string[] = [];
+  const ran: string[] = [];
+  const enabled = new Set<string>();
+  for (const rule of rules) {
+    const { severity, options } = settingFor(rule, config);
+    if (severity === 'off') continue;
+    enabled.add(rule.id);
+    if (rule.meta.live && !input.live) {
+      skippedLive.push(rule.id);
+      continue;
+    }
+    ran.push(rule.id);
+    try {
+      rule.check({
+        database: input.database,
+        options,
+        live: input.live,
+        report: (r) => findings.push({ ruleId: rule.id, severity, category: rule.meta.category, message: r.message, object: r.object, ...(r.table && { table: r.table }), ...(r.span && { location: r.span }), help: r.help, ...(r.fix && { fix: r.fix }) }),
+      });
+    } catch (error) {
+      throw new Error(`rule ${rule.id} failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  const ignoredTables = config.ignoreTables.map(globToRegExp);
+  const ignores: Ignore[] = (input.scripts ?? []).flatMap((s) => collectIgnores(s.file, s.sql));
+  const kept: Finding[] = [];
+  let suppressed = 0;
+  for (const finding of findings) {
+    const table = finding.table;
+    const tableIgnored = table && ignoredTables.some((re) => re.test(table) || re.test(table.slice(table.indexOf('.') + 1)));
+    if (tableIgnored || matchIgnore(ignores, finding.ruleId, finding.location)) suppressed++;
+    else kept.push(finding);
+  }
+
+  const unusedRule = rules.find((r) => r.id === UNUSED_IGNORE);
+  if (unusedRule && enabled.has(UNUSED_IGNORE)) {
+    const known = new Set(RULES.map((r) => r.id));
+    const severity = settingFor(unusedRule, config).severity as Severity;
+    for (const ignore of ignores) {
+      const unknown = ignore.rules.filter((id) => !known.has(id));
+      const unused = ignore.rules.length
+        ? ignore.rules.filter((id) => known.has(id) && ran.includes(id) && !ignore.used.has(id))
+        : ignore.used.size ? [] : ['any rule'];
+      const problems = [
+        ...unknown.map((id) => `unknown rule "${id}"${didYouMean(id, known)}`),
+        ...unused.map((id) => `nothing to ignore for ${id}`),
+      ];
+      if (problems.length && !matchIgnore(ignores.filter((i) => i !== ignore), UNUSED_IGNORE, ignore.span)) {
+        kept.push({
+          ruleId: UNUSED_IGNORE,
+          severity,
+          category: unusedRule.meta.category,
+          message: `schemawise-ignore: ${problems.join('; ')}`,
+          object: ignore.file,
+          location: ignore.span,
+          help: 'Remove the ignore, or fix the rule id: an ignore that matches nothing hides nothing today and may hide a real finding later.',
+        });
+      }
+    }
+  }
+  return { findings: sortFindings(kept), suppressed, skippedLive, ran };
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
+  return findings.sort((a, b) => {
+    if (a.location && b.location) {
+      return cmp(a.location.file, b.location.file) || a.location.line - b.location.line || a.location.column - b.location.column || cmp(a.ruleId, b.ruleId) || cmp(a.object, b.object);
+    }
+    if (a.location || b.location) return a.location ? -1 : 1;
+    return cmp(a.table ?? a.object, b.table ?? b.object) || cmp(a.object, b.object) || cmp(a.ruleId, b.ruleId) || cmp(a.message, b.message);
+  });
+}

@@ -1,0 +1,92 @@
+import type { Database, QualifiedName, Span } from '../model/types.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+export const severityRank = (s: Severity) => (s === 'error' ? 2 : s === 'warning' ? 1 : 0);
+
+export type Category = 'naming' | 'types' | 'integrity' | 'indexes' | 'scale' | 'operations';
+export const CATEGORIES: readonly Category[] = ['naming', 'types', 'integrity', 'indexes', 'scale', 'operations'];
+
+export interface Fix {
+  title: string;
+  /** SQL safe to run on a live system (CONCURRENTLY, NOT VALID + VALIDATE), `;`-terminated statements. */
+  sql: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  category: Category;
+  message: string;
+  /** The object's qualified name: `schema.table`, `schema.table.column`, `schema.index`. */
+  object: string;
+  /** `schema.table` the object belongs to, when it belongs to one. */
+  table?: string;
+  location?: Span;
+  /** Why it matters and what to do. */
+  help: string;
+  fix?: Fix;
+}
+
+/** Facts only a live database has: what `--exact` or a file cannot know. */
+export interface LiveFacts {
+  serverVersion: number;
+  settings: Record<string, string>;
+  /** Per-role and per-database settings (`ALTER ROLE ... SET`), `role` or `database` null when for all. */
+  roleSettings: { role: string | null; database: string | null; settings: Record<string, string> }[];
+  currentRole: string;
+  currentDatabase: string;
+  invalidIndexes: QualifiedName[];
+  sequences: { schema: string; name: string; type: string; lastValue: number | null; maxValue: number; ownedBy?: string }[];
+  connections: { total: number; active: number; idle: number; idleInTransaction: number };
+  statsSince: string | null;
+}
+
+export type OptionValue = number | string | boolean | string[];
+
+export interface RuleMeta<O extends Record<string, OptionValue>> {
+  category: Category;
+  severity: Severity;
+  /** One line: what the rule checks. */
+  description: string;
+  /** Why it matters: PostgreSQL behaviour, costs, the trade-off. Markdown. */
+  rationale: string;
+  /** SQL that triggers the rule; every line that must be reported ends with `-- flagged`. */
+  invalid: string[];
+  /** SQL that must produce no finding. */
+  valid: string[];
+  /** Needs statistics or settings of a live database; skipped, with a note, on files. */
+  live?: boolean;
+  /** Option defaults; their types are the options' types. */
+  options?: O;
+  /** One line per option, for the docs. */
+  optionDocs?: { [K in keyof O]: string };
+}
+
+export interface Report {
+  message: string;
+  object: string;
+  table?: string;
+  span?: Span;
+  help: string;
+  fix?: Fix;
+}
+
+export interface RuleContext<O> {
+  database: Database;
+  options: O;
+  /** Present when the model came from a live database. */
+  live?: LiveFacts;
+  report(finding: Report): void;
+}
+
+export interface Rule<O extends Record<string, OptionValue> = Record<string, OptionValue>> {
+  id: string;
+  meta: RuleMeta<O>;
+  check(context: RuleContext<O>): void;
+}
+
+/** Typed constructor for a rule module: `export default defineRule({...})`. */
+export function defineRule<O extends Record<string, OptionValue> = Record<string, never>>(rule: Rule<O>): Rule<O> {
+  return rule;
+}
