@@ -5,10 +5,12 @@ import pc from 'picocolors';
  * set, which puts escape codes into CI logs and anything that parses our output.
  * NO_COLOR and FORCE_COLOR are honoured (no-color.org, and as Node itself does).
  */
-function enabled(): boolean {
+function enabled(stream: NodeJS.WriteStream): boolean {
   const force = process.env.FORCE_COLOR;
   if (force !== undefined) return force !== '0' && force !== 'false';
-  return !!process.stderr.isTTY && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+  return !!stream.isTTY && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
 }
 
-export const colors = pc.createColors(enabled());
+export const colors = pc.createColors(enabled(process.stderr));
+/** For reports on stdout: coloured only when stdout itself is a terminal (not when piped). */
+export const stdoutColors = pc.createColors(enabled(process.stdout));

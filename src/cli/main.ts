@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerErd } from './commands/erd.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerReview } from './commands/review.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 
@@ -18,5 +19,6 @@ program.exitOverride((error) => {
 
 registerInspect(program);
 registerErd(program);
+registerReview(program);
 
 await program.parseAsync();

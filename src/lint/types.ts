@@ -1,4 +1,7 @@
-import type { Database, QualifiedName, Span } from '../model/types.js';
+import type { LiveFacts } from '../engine/live-facts.js';
+import type { Database, Span } from '../model/types.js';
+
+export type { LiveFacts };
 
 export type Severity = 'error' | 'warning' | 'info';
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
@@ -26,20 +29,6 @@ export interface Finding {
   /** Why it matters and what to do. */
   help: string;
   fix?: Fix;
-}
-
-/** Facts only a live database has: what `--exact` or a file cannot know. */
-export interface LiveFacts {
-  serverVersion: number;
-  settings: Record<string, string>;
-  /** Per-role and per-database settings (`ALTER ROLE ... SET`), `role` or `database` null when for all. */
-  roleSettings: { role: string | null; database: string | null; settings: Record<string, string> }[];
-  currentRole: string;
-  currentDatabase: string;
-  invalidIndexes: QualifiedName[];
-  sequences: { schema: string; name: string; type: string; lastValue: number | null; maxValue: number; ownedBy?: string }[];
-  connections: { total: number; active: number; idle: number; idleInTransaction: number };
-  statsSince: string | null;
 }
 
 export type OptionValue = number | string | boolean | string[];

@@ -79,7 +79,7 @@ export async function loadExact(scripts: SqlSource[]): Promise<LoadResult> {
     const executed = await runScripts(engine, scripts, notes);
     const result = await introspect(engine);
     notes.push(...result.notes.map((message) => ({ message })));
-    return { database: result.database, notes, sources: [], statements: { modelled: executed, skipped: 0, notModelled: 0 } };
+    return { database: result.database, notes, sources: [], statements: { modelled: executed, skipped: 0, notModelled: 0 }, scripts };
   } finally {
     await engine.close();
   }

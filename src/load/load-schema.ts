@@ -3,6 +3,7 @@ import { SchemawiseError } from '../errors.js';
 import { readMigrationFolder, type MigrationConvention } from '../migrations/read-migration-folder.js';
 import { readTextFile } from '../migrations/read-text-file.js';
 import { sortModel } from '../model/sort-model.js';
+import type { LiveFacts } from '../engine/live-facts.js';
 import type { Database } from '../model/types.js';
 import { initParser, parseStatements, type Note } from '../parse/parse-script.js';
 import { foldStatement } from './fold-statement.js';
@@ -21,6 +22,10 @@ export interface LoadResult {
   sources: SourceInfo[];
   /** Statements folded into the model, skipped (data, session, grants), and not modelled (DO). */
   statements: { modelled: number; skipped: number; notModelled: number };
+  /** The SQL read, in apply order (none for a database): where review finds its ignore comments. */
+  scripts: SqlSource[];
+  /** Statistics and settings, from a database input loaded with `liveFacts`. */
+  live?: LiveFacts;
 }
 
 export interface SqlSource {
@@ -31,6 +36,8 @@ export interface SqlSource {
 export interface LoadOptions {
   /** Execute files on the embedded engine and introspect it, instead of folding them statically. */
   exact?: boolean;
+  /** From a database input, also gather what live rules need (statistics, settings, sequences). */
+  liveFacts?: boolean;
 }
 
 export const isDatabaseUrl = (input: string) => /^postgres(ql)?:\/\//i.test(input);
@@ -66,7 +73,7 @@ export async function loadStatic(scripts: SqlSource[]): Promise<LoadResult> {
     for (const st of parseStatements(file, sql, skipped)) foldStatement(b, st);
     b.counts.skipped += skipped.skipped;
   }
-  return { database: sortModel(b.db), notes: b.notes, sources: [], statements: b.counts };
+  return { database: sortModel(b.db), notes: b.notes, sources: [], statements: b.counts, scripts };
 }
 
 /**
@@ -80,7 +87,7 @@ export async function loadSchema(inputs: string[], options: LoadOptions = {}): P
   if (urls.length) {
     if (inputs.length > 1) throw new SchemawiseError('a database URL cannot be combined with other inputs');
     const { loadDatabase } = await import('./load-database.js');
-    return loadDatabase(urls[0]);
+    return loadDatabase(urls[0], { liveFacts: options.liveFacts });
   }
   const sources: SourceInfo[] = [];
   const scripts: SqlSource[] = [];
@@ -98,5 +105,5 @@ export async function loadSchema(inputs: string[], options: LoadOptions = {}): P
   } else {
     result = await loadStatic(scripts);
   }
-  return { ...result, notes: [...notes, ...result.notes], sources };
+  return { ...result, notes: [...notes, ...result.notes], sources, scripts };
 }

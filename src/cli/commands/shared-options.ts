@@ -26,10 +26,10 @@ export function withInputOptions(command: Command): Command {
 }
 
 /** Loads the inputs, reports the load on stderr, and applies --schema/--table. */
-export async function loadForCommand(inputs: string[], options: InputOptions): Promise<LoadResult> {
+export async function loadForCommand(inputs: string[], options: InputOptions & { liveFacts?: boolean }): Promise<LoadResult> {
   // Booting the embedded engine and executing takes seconds: say so, on a terminal only.
   if (options.exact && !options.quiet && process.stderr.isTTY) process.stderr.write(pc.dim('executing on the embedded PostgreSQL (PGlite)…\n'));
-  const result = await loadSchema(inputs, { exact: options.exact });
+  const result = await loadSchema(inputs, { exact: options.exact, liveFacts: options.liveFacts });
   reportLoad(result, options);
   return { ...result, database: filterModel(result.database, { schemas: options.schema, tables: options.table }) };
 }

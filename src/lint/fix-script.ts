@@ -1,0 +1,25 @@
+import type { Finding } from './types.js';
+
+/**
+ * One migration with every available fix, in finding order. The header sets a lock_timeout
+ * so a fix that waits behind a long transaction fails instead of queueing every other query
+ * behind its lock request.
+ */
+export function fixScript(findings: Finding[]): string {
+  const fixes = findings.filter((f) => f.fix);
+  const concurrent = fixes.some((f) => /\bCONCURRENTLY\b/i.test(f.fix!.sql));
+  const lines = [
+    `-- schemawise review: ${fixes.length} fix${fixes.length === 1 ? '' : 'es'}. Read each one before running it.`,
+    ...(concurrent
+      ? ['-- CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction block: run this file', '-- with plain psql (no --single-transaction, no BEGIN around it).']
+      : []),
+    '',
+    "SET lock_timeout = '5s';",
+    '',
+  ];
+  for (const f of fixes) {
+    const where = f.location ? ` (${f.location.file}:${f.location.line})` : '';
+    lines.push(`-- ${f.ruleId}: ${f.fix!.title}${where}`, f.fix!.sql.trimEnd(), '');
+  }
+  return lines.join('\n');
+}
