@@ -220,6 +220,16 @@ CREATE TABLE other (id bigint PRIMARY KEY);
     expect(bad.stderr).toMatch(/schema\.sql: not a baseline/);
   });
 
+  it('--exact reviews what PostgreSQL built, still with file:line:col', () => {
+    const dir = project();
+    const report = JSON.parse(run(['review', 'schema.sql', ...RULES, '--exact', '--format', 'json', '-q'], dir).stdout);
+    expect(report.findings.map((f: any) => [f.ruleId, f.location])).toEqual([
+      ['require-primary-key', { file: 'schema.sql', line: 2, column: 1 }],
+      ['prefer-timestamptz', { file: 'schema.sql', line: 3, column: 3 }],
+      ['foreign-key-without-index', { file: 'schema.sql', line: 7, column: 31 }],
+    ]);
+  });
+
   it('--out writes the report to a file and nothing to stdout', () => {
     const dir = project();
     const { code, stdout } = run(['review', 'schema.sql', ...RULES, '--out', 'report.txt', '-q'], dir);

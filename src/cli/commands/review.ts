@@ -5,6 +5,9 @@ import { SchemawiseError } from '../../errors.js';
 import { applyBaseline, readBaseline, toBaseline } from '../../lint/baseline.js';
 import { DEFAULT_CONFIG, findConfig, readConfig } from '../../lint/config.js';
 import { fixScript } from '../../lint/fix-script.js';
+import { loadStatic } from '../../load/load-schema.js';
+import { copySpans } from '../../model/copy-spans.js';
+import { filterModel } from '../../model/filter-model.js';
 import { review } from '../../lint/review.js';
 import { RULES } from '../../lint/rules/index.js';
 import { SEVERITIES, severityRank, type Severity } from '../../lint/types.js';
@@ -84,6 +87,11 @@ Examples:
         const baseline = options.baseline ? readBaseline(options.baseline) : undefined;
 
         const loaded = await loadForCommand(inputs, { ...options, liveFacts: true });
+        // The engine's model has no source positions: take them from a static load of the same files.
+        if (options.exact && loaded.scripts.length) {
+          const spans = filterModel((await loadStatic(loaded.scripts)).database, { schemas: options.schema, tables: options.table });
+          loaded.database = copySpans(loaded.database, spans);
+        }
         if (!options.quiet && configFile) process.stderr.write(pc.dim(`config: ${configFile}\n`));
         const result = review({ database: loaded.database, scripts: loaded.scripts, live: loaded.live, config, rules });
         let findings = result.findings;
