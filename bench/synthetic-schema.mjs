@@ -1,7 +1,10 @@
 // A synthetic DDL-only schema of about `bytes` bytes: tables with keys, foreign keys,
 // checks, defaults, indexes and comments, in several schemas. Used to measure the static
 // load budget (2 MB under 0.5 s warm) without depending on the corpus.
-export function syntheticSchema(bytes = 2 * 1024 * 1024) {
+// `extraColumns` widens every table (typed columns, a CHECK and an index over them) so the same
+// size holds fewer, wider tables: 40 gives ~500 tables in 2 MB, the review budget's shape.
+export function syntheticSchema(bytes = 2 * 1024 * 1024, { extraColumns = 0 } = {}) {
+  const TYPES = ['text', 'integer', 'bigint', 'boolean NOT NULL DEFAULT false', 'numeric(10,2)', 'timestamptz', 'date', 'varchar(200)', 'jsonb', 'uuid'];
   const parts = [];
   let size = 0;
   for (let i = 0; size < bytes; i++) {
@@ -22,7 +25,7 @@ export function syntheticSchema(bytes = 2 * 1024 * 1024) {
 );
 CREATE INDEX idx_entity_${i}_parent_id ON ${t} (parent_id);
 CREATE INDEX idx_entity_${i}_status_created ON ${t} (status, created_at DESC) WHERE status = 'active';
-COMMENT ON TABLE ${t} IS 'Entity number ${i}';
+${extraColumns > 2 ? `CREATE INDEX idx_entity_${i}_attr_1_attr_2 ON ${t} (attr_1, attr_2);\nALTER TABLE ${t} ADD CONSTRAINT entity_${i}_attr_1_check CHECK (attr_1 > 0);\n` : ''}COMMENT ON TABLE ${t} IS 'Entity number ${i}';
 `;
     parts.push(ddl);
     size += ddl.length;

@@ -51,6 +51,8 @@ describe.each(fileRules.map((r) => [r.id, r] as const))('%s', (id, rule) => {
   it.each(rule.meta.invalid.map((sql, i) => [i + 1, sql] as const))('reports invalid example %i on the flagged lines', async (_, sql) => {
     const findings = await reviewStatic(rule, sql);
     expect(findings.map((f) => f.ruleId).every((r) => r === id)).toBe(true);
+    const keys = findings.map((f) => `${f.object}\u0000${f.message}`);
+    expect(keys, 'no finding is reported twice').toEqual([...new Set(keys)]);
     expect([...new Set(findings.map((f) => f.location?.line))].sort((a, b) => a! - b!)).toEqual(flaggedLines(sql));
     for (const f of findings) {
       expect(f.location?.file).toBe(FILE);

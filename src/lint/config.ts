@@ -77,6 +77,10 @@ async function validateConfig(raw: unknown, path: string, rules: readonly Rule<a
       const expected = defaults[name];
       const ok = Array.isArray(expected) ? Array.isArray(value) && value.every((v) => typeof v === 'string') : typeof value === typeof expected;
       if (!ok) throw new SchemawiseError(`${path}: rules.${id}.options.${name}: expected ${Array.isArray(expected) ? 'a list of strings' : `a ${typeof expected}`}, got ${JSON.stringify(value)}`);
+      const choices = (rule.meta.optionChoices as Record<string, readonly string[]> | undefined)?.[name];
+      if (choices && !choices.includes(value as string)) {
+        throw new SchemawiseError(`${path}: rules.${id}.options.${name}: expected one of ${choices.join(', ')}, got ${JSON.stringify(value)}${didYouMean(String(value), choices)}`);
+      }
     }
   }
   return { file: path, rules: parsed.data.rules as Config['rules'], ignoreTables: parsed.data.ignoreTables };

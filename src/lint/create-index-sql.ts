@@ -1,7 +1,7 @@
 import { qualifiedName, quoteIdent } from '../model/quote-ident.js';
 import type { Database, Schema } from '../model/types.js';
-import { indexesOf, type TableRef } from './model-walk.js';
-import { truncateIdentifier } from './naming.js';
+import { relationNames, type TableRef } from './model-walk.js';
+import { MAX_IDENTIFIER_BYTES, truncateIdentifier } from './naming.js';
 
 /**
  * The online way to build an index: CREATE INDEX CONCURRENTLY takes a SHARE UPDATE EXCLUSIVE
@@ -29,14 +29,9 @@ export function createIndexSql(db: Database, t: TableRef, name: string, definiti
 
 /** `name`, or `name_2`, `name_3`… when a relation of the schema already holds it (indexes share the namespace with tables). */
 export function freeRelationName(schema: Schema, name: string): string {
-  const taken = new Set<string>();
-  for (const t of schema.tables) {
-    taken.add(t.name);
-    for (const ix of indexesOf(t)) taken.add(ix.name);
-  }
-  for (const v of schema.views) taken.add(v.name);
-  for (const s of schema.sequences) taken.add(s.name);
+  const taken = relationNames(schema);
   let candidate = truncateIdentifier(name);
-  for (let n = 2; taken.has(candidate); n++) candidate = truncateIdentifier(name.slice(0, 60 - String(n).length)) + `_${n}`;
+  // The suffix must fit in the 63 bytes too: cut the base by bytes, not characters.
+  for (let n = 2; taken.has(candidate); n++) candidate = truncateIdentifier(name, MAX_IDENTIFIER_BYTES - String(n).length - 1) + `_${n}`;
   return candidate;
 }

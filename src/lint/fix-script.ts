@@ -6,7 +6,9 @@ import type { Finding } from './types.js';
  * behind its lock request.
  */
 export function fixScript(findings: Finding[]): string {
-  const fixes = findings.filter((f) => f.fix);
+  // Renames go last, columns before tables: every other fix names the objects as they are now.
+  const renameOrder = (sql: string) => (/^ALTER TABLE [^;]* RENAME TO /m.test(sql) ? 2 : /\bRENAME COLUMN\b/.test(sql) ? 1 : 0);
+  const fixes = findings.filter((f) => f.fix).sort((a, b) => renameOrder(a.fix!.sql) - renameOrder(b.fix!.sql));
   const concurrent = fixes.some((f) => /\bCONCURRENTLY\b/i.test(f.fix!.sql));
   const lines = [
     `-- schemawise review: ${fixes.length} fix${fixes.length === 1 ? '' : 'es'}. Read each one before running it.`,

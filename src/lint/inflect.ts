@@ -6,9 +6,15 @@
 const IRREGULAR: Record<string, string> = {
   person: 'people', child: 'children', man: 'men', woman: 'women', mouse: 'mice', goose: 'geese',
   foot: 'feet', tooth: 'teeth', ox: 'oxen', criterion: 'criteria', phenomenon: 'phenomena',
-  datum: 'data', medium: 'media', index: 'indices', matrix: 'matrices', vertex: 'vertices',
+  datum: 'data', medium: 'media', index: 'indexes', matrix: 'matrices', vertex: 'vertices',
   analysis: 'analyses', axis: 'axes', crisis: 'crises', thesis: 'theses', leaf: 'leaves',
   life: 'lives', knife: 'knives', wife: 'wives', half: 'halves', shelf: 'shelves', quiz: 'quizzes',
+  wolf: 'wolves', calf: 'calves', thief: 'thieves', loaf: 'loaves',
+  // -ie and -che words: the general rules would give movy, cach
+  movie: 'movies', cookie: 'cookies', zombie: 'zombies', calorie: 'calories', rookie: 'rookies', tie: 'ties', pie: 'pies',
+  cache: 'caches', niche: 'niches', avalanche: 'avalanches',
+  hero: 'heroes', potato: 'potatoes', tomato: 'tomatoes', echo: 'echoes', veto: 'vetoes',
+  alias: 'aliases', canvas: 'canvases', gas: 'gases', atlas: 'atlases',
 };
 const IRREGULAR_SINGULAR = Object.fromEntries(Object.entries(IRREGULAR).map(([s, p]) => [p, s]));
 /** Same in both numbers, or mass nouns a table is commonly named after. */
@@ -36,6 +42,8 @@ function singularWord(w: string): string {
   if (UNCOUNTABLE.has(lower) || IRREGULAR[lower]) return w;
   if (IRREGULAR_SINGULAR[lower]) return IRREGULAR_SINGULAR[lower];
   if (/[^aeiou]ies$/.test(lower)) return `${w.slice(0, -3)}y`;
+  // houses, courses, causes keep their e; statuses, bonuses, campuses do not.
+  if (/(ous|urs|aus|ens|ons)es$/.test(lower)) return w.slice(0, -1);
   if (/(ss|x|z|ch|sh|us)es$/.test(lower)) return w.slice(0, -2);
   if (/(ss|us|is)$/.test(lower)) return w;
   if (lower.endsWith('s')) return w.slice(0, -1);
@@ -56,7 +64,8 @@ export function singularize(name: string): string {
 export function isPlural(name: string): boolean {
   const [, last] = splitLast(name);
   const lower = last.toLowerCase();
-  return UNCOUNTABLE.has(lower) || pluralWord(singularWord(lower)) === lower && singularWord(lower) !== lower;
+  const singular = singularWord(lower);
+  return UNCOUNTABLE.has(lower) || (singular !== lower && (pluralWord(singular) === lower || UNCOUNTABLE.has(singular)));
 }
 
 export function isSingular(name: string): boolean {

@@ -65,3 +65,21 @@ export function indexesOf(table: Table): IndexLike[] {
   }
   return out;
 }
+
+const relationNameCache = new WeakMap<Schema, ReadonlySet<string>>();
+
+/** Names of the schema's relations: tables, views, sequences and indexes share one namespace (pg_class). */
+export function relationNames(schema: Schema): ReadonlySet<string> {
+  let taken = relationNameCache.get(schema);
+  if (!taken) {
+    const names = new Set<string>();
+    for (const t of schema.tables) {
+      names.add(t.name);
+      for (const ix of indexesOf(t)) names.add(ix.name);
+    }
+    for (const v of schema.views) names.add(v.name);
+    for (const q of schema.sequences) names.add(q.name);
+    relationNameCache.set(schema, (taken = names));
+  }
+  return taken;
+}

@@ -3,12 +3,14 @@ export const MAX_IDENTIFIER_BYTES = 63;
 
 export const byteLength = (s: string) => Buffer.byteLength(s, 'utf8');
 
-/** Cuts `name` to 63 bytes without splitting a character. */
-export function truncateIdentifier(name: string): string {
-  if (byteLength(name) <= MAX_IDENTIFIER_BYTES) return name;
+/** Cuts `name` to `max` bytes (63 by default) without splitting a character. */
+export function truncateIdentifier(name: string, max = MAX_IDENTIFIER_BYTES): string {
+  if (byteLength(name) <= max) return name;
   let out = '';
+  let bytes = 0;
   for (const ch of name) {
-    if (byteLength(out + ch) > MAX_IDENTIFIER_BYTES) break;
+    bytes += byteLength(ch);
+    if (bytes > max) break;
     out += ch;
   }
   return out;

@@ -23,7 +23,11 @@ export function ruleDoc(rule: Rule<any>): string {
   const options = Object.entries(m.options ?? {});
   if (options.length) {
     lines.push('## Options', '', '| option | default | meaning |', '|---|---|---|');
-    for (const [name, value] of options) lines.push(`| \`${name}\` | \`${JSON.stringify(value)}\` | ${(m.optionDocs as Record<string, string> | undefined)?.[name] ?? ''} |`);
+    for (const [name, value] of options) {
+      const choices = (m.optionChoices as Record<string, readonly string[]> | undefined)?.[name];
+      const meaning = (m.optionDocs as Record<string, string> | undefined)?.[name] ?? '';
+      lines.push(`| \`${name}\` | \`${JSON.stringify(value)}\` | ${meaning}${choices ? ` (one of ${choices.map((c) => `\`${c}\``).join(', ')})` : ''} |`);
+    }
     lines.push('');
   }
   lines.push('## Reported', '');

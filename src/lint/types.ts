@@ -50,6 +50,8 @@ export interface RuleMeta<O extends Record<string, OptionValue>> {
   options?: O;
   /** One line per option, for the docs. */
   optionDocs?: { [K in keyof O]: string };
+  /** The values a string option accepts; the config loader rejects others. */
+  optionChoices?: { [K in keyof O]?: readonly string[] };
 }
 
 export interface Report {

@@ -46,7 +46,8 @@ export function addConstraint(b: SchemaBuilder, qn: QualifiedName, table: Table,
       return;
     }
     case 'CONSTR_UNIQUE': {
-      const name = c.conname ?? chooseName(qn.name, columnsAddition(keys), 'key', indexTaken);
+      // The invented name lists INCLUDE columns too (ChooseIndexColumnNames sees every index column).
+      const name = c.conname ?? chooseName(qn.name, columnsAddition([...keys, ...nameList(c.including)]), 'key', indexTaken);
       table.uniques.push({
         name,
         columns: keys,

@@ -98,15 +98,43 @@ const ADDITIVE = new Set([
   'VariableSetStmt', 'SelectStmt', 'AlterSeqStmt', 'AlterEnumStmt', 'CreateSchemaStmt', 'DefineStmt',
 ]);
 
+/**
+ * ALTER TABLE subcommands that neither drop, rename nor invent names on other relations.
+ * pg_dump writes every key and foreign key as its own ALTER TABLE: clearing the caches for
+ * each made loading a large dump quadratic.
+ */
+const ADDITIVE_ALTER = new Set([
+  'AT_ColumnDefault', 'AT_ValidateConstraint', 'AT_ChangeOwner', 'AT_SetStatistics', 'AT_SetRelOptions',
+  'AT_ResetRelOptions', 'AT_ClusterOn', 'AT_ReplicaIdentity', 'AT_EnableRowSecurity', 'AT_ForceRowSecurity', 'AT_SetStorage',
+]);
+// A CHECK copied to inheritance children keeps its name, already registered; USING INDEX
+// renames the index, so it is not additive.
+const ADDITIVE_CONSTRAINT = new Set(['CONSTR_PRIMARY', 'CONSTR_UNIQUE', 'CONSTR_FOREIGN', 'CONSTR_EXCLUSION', 'CONSTR_CHECK']);
+
+function isAdditive(b: SchemaBuilder, st: ParsedStatement): boolean {
+  if (ADDITIVE.has(st.type)) return true;
+  if (st.type !== 'AlterTableStmt' || st.node.objtype !== 'OBJECT_TABLE') return false;
+  const cmds = (st.node.cmds ?? []).map((c: any) => c.AlterTableCmd);
+  const simple = cmds.every(
+    (cmd: any) =>
+      ADDITIVE_ALTER.has(cmd.subtype) ||
+      (cmd.subtype === 'AT_AddConstraint' && ADDITIVE_CONSTRAINT.has(cmd.def?.Constraint?.contype) && !cmd.def.Constraint.indexname),
+  );
+  // A partitioned table passes keys on to its partitions, under names PostgreSQL invents.
+  return simple && !b.table(b.qualify(st.node.relation))?.partitioning;
+}
+
 /** Applies one parsed statement to the model being built. */
 export function foldStatement(b: SchemaBuilder, st: ParsedStatement): void {
   b.current = st;
   const n = st.node;
-  if (!ADDITIVE.has(st.type)) b.forgetRelations();
+  const additive = isAdditive(b, st);
+  if (!additive) b.forgetRelations();
   try {
     foldNode(b, st, n);
   } finally {
-    if (!ADDITIVE.has(st.type)) b.forgetRelations();
+    if (!additive) b.forgetRelations();
+    else if (st.type === 'CreateStmt' && (n.inhRelations?.length || n.partbound)) b.forgetChildren();
   }
 }
 

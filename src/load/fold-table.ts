@@ -1,3 +1,4 @@
+import { nameList } from '../parse/name-list.js';
 import { parseSync } from 'libpg-query';
 import { emptyTable } from '../model/empty.js';
 import type { Column, Index, QualifiedName, Table } from '../model/types.js';
@@ -135,15 +136,8 @@ export function dropsWithParent(child: Table, column: Column): boolean {
  * the direct ones). ALTER TABLE without ONLY changes a column in all of them, as PostgreSQL recurses.
  */
 export function descendants(b: SchemaBuilder, qn: QualifiedName, directOnly = false): { qn: QualifiedName; table: Table }[] {
-  const isParent = (p: QualifiedName) => p.schema === qn.schema && p.name === qn.name;
   const out: { qn: QualifiedName; table: Table }[] = [];
-  for (const schema of b.db.schemas) {
-    for (const table of schema.tables) {
-      if (!(table.partitionOf && isParent(table.partitionOf.parent)) && !table.inherits?.some(isParent)) continue;
-      const child = { schema: schema.name, name: table.name };
-      out.push({ qn: child, table }, ...(directOnly ? [] : descendants(b, child)));
-    }
-  }
+  for (const child of b.childrenOf(qn)) out.push(child, ...(directOnly ? [] : descendants(b, child.qn)));
   return out;
 }
 
@@ -292,10 +286,10 @@ export function foldCreateTable(b: SchemaBuilder, n: any, st: ParsedStatement): 
       copyLike(b, qn, table, elt.TableLikeClause);
     }
   }
-  // PostgreSQL adds CHECKs while creating the table, then keys, then foreign keys.
-  const order = (c: any) => (c.contype === 'CONSTR_CHECK' ? 0 : c.contype === 'CONSTR_FOREIGN' ? 2 : 1);
+  // PostgreSQL adds CHECKs while creating the table, then keys (the primary key first), then foreign keys.
+  const order = (c: any) => (c.contype === 'CONSTR_CHECK' ? 0 : c.contype === 'CONSTR_PRIMARY' ? 1 : c.contype === 'CONSTR_FOREIGN' ? 3 : 2);
   deferred.sort((x, y) => order(x.c) - order(y.c));
-  for (const { c, column } of deferred) addConstraint(b, qn, table, c, st, column);
+  for (const { c, column } of dropRepeatedKeys(deferred)) addConstraint(b, qn, table, c, st, column);
 
   if (n.partspec) {
     const spec = n.partspec;
@@ -306,4 +300,25 @@ export function foldCreateTable(b: SchemaBuilder, n: any, st: ParsedStatement): 
     };
   }
   if (partitionParent) attachPartition(b, table, partitionParent, n.partbound);
+}
+
+/**
+ * CREATE TABLE drops a PRIMARY KEY or UNIQUE that repeats an earlier one (`id int PRIMARY KEY
+ * UNIQUE`), as transformIndexConstraints does: same columns, INCLUDE, NULLS NOT DISTINCT and
+ * deferrability. The kept one takes the dropped one's name when it has none of its own.
+ */
+function dropRepeatedKeys(deferred: { c: any; column?: string }[]): { c: any; column?: string }[] {
+  const kept: { c: any; column?: string }[] = [];
+  const shape = ({ c, column }: { c: any; column?: string }) =>
+    JSON.stringify([c.keys?.length ? nameList(c.keys) : column ? [column] : [], nameList(c.including), !!c.nulls_not_distinct, !!c.deferrable, !!c.initdeferred]);
+  for (const item of deferred) {
+    const isKey = item.c.contype === 'CONSTR_PRIMARY' || item.c.contype === 'CONSTR_UNIQUE';
+    const prior = isKey ? kept.find((k) => (k.c.contype === 'CONSTR_PRIMARY' || k.c.contype === 'CONSTR_UNIQUE') && shape(k) === shape(item)) : undefined;
+    if (!prior) {
+      kept.push(item);
+      continue;
+    }
+    if (!prior.c.conname && item.c.conname) prior.c = { ...prior.c, conname: item.c.conname };
+  }
+  return kept;
 }

@@ -69,6 +69,34 @@ export class SchemaBuilder {
     this.tables?.set(`${schema}\u0000${table.name}`, table);
   }
 
+  /** Direct partitions and INHERITS children by parent, cached and cleared with `relations`. */
+  private children: Map<string, { qn: QualifiedName; table: Table }[]> | null = null;
+
+  childrenOf(qn: QualifiedName): { qn: QualifiedName; table: Table }[] {
+    if (!this.children) {
+      this.children = new Map();
+      const add = (parent: QualifiedName, child: { qn: QualifiedName; table: Table }) => {
+        const key = `${parent.schema}\u0000${parent.name}`;
+        const list = this.children!.get(key);
+        if (!list) this.children!.set(key, [child]);
+        else if (!list.some((c) => c.table === child.table)) list.push(child);
+      };
+      for (const schema of this.db.schemas) {
+        for (const table of schema.tables) {
+          const child = { qn: { schema: schema.name, name: table.name }, table };
+          if (table.partitionOf) add(table.partitionOf.parent, child);
+          for (const parent of table.inherits ?? []) add(parent, child);
+        }
+      }
+    }
+    return this.children.get(`${qn.schema}\u0000${qn.name}`) ?? [];
+  }
+
+  /** A table became a partition or a child (an additive statement): the index is rebuilt on the next question. */
+  forgetChildren(): void {
+    this.children = null;
+  }
+
   requireTable(qn: QualifiedName): Table | undefined {
     const table = this.table(qn);
     if (!table) this.note(`table ${display(qn)} is not defined at this point; statement ignored`);
@@ -110,6 +138,7 @@ export class SchemaBuilder {
     this.relations = null;
     this.tables = null;
     this.constraints = null;
+    this.children = null;
   }
 
   /** A constraint index dropped with its constraint (ALTER TABLE ... DROP CONSTRAINT). */

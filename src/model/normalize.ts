@@ -1,5 +1,6 @@
 import { byQualifiedName, sortModel } from './sort-model.js';
-import { loadModule, parseSync } from 'libpg-query';
+import { parseSync } from 'libpg-query';
+import { initParser, parserReady } from '../parse/parse-script.js';
 import { deparseSync } from 'pgsql-deparser';
 import type { Database, Index, IndexKey, Table, Trigger } from './types.js';
 
@@ -10,12 +11,9 @@ import type { Database, Index, IndexKey, Table, Trigger } from './types.js';
  * them back, flags equal to PostgreSQL's defaults are dropped, arrays are sorted.
  */
 
-let loaded = false;
-
-/** Loads the parser (WebAssembly); required once before `normalizeExpression`/`normalizeForComparison`. */
-export async function initNormalizer(): Promise<void> {
-  await loadModule();
-  loaded = true;
+/** Loads the parser (WebAssembly); required once before `normalizeExpression`/`normalizeForComparison`. A static load has done it. */
+export function initNormalizer(): Promise<void> {
+  return initParser();
 }
 
 type Ast = { [key: string]: unknown };
@@ -27,8 +25,15 @@ type Ast = { [key: string]: unknown };
  * Text that does not parse as one expression comes back with its whitespace collapsed.
  */
 export function normalizeExpression(sql: string): string {
-  return expression(sql, ON_SEARCH_PATH);
+  // Rules ask for the same predicates and defaults over and over: parse each text once.
+  let normal = normalized.get(sql);
+  if (normal === undefined) {
+    if (normalized.size > 50_000) normalized.clear();
+    normalized.set(sql, (normal = expression(sql, ON_SEARCH_PATH)));
+  }
+  return normal;
 }
+const normalized = new Map<string, string>();
 
 /**
  * Schemas whose names PostgreSQL leaves out when it prints, with introspection's search_path.
@@ -379,7 +384,7 @@ function collapse(sql: string): string {
 }
 
 function assertLoaded(): void {
-  if (!loaded) throw new Error('normalizeExpression: call `await initNormalizer()` first');
+  if (!parserReady()) throw new Error('normalizeExpression: call `await initNormalizer()` first');
 }
 
 // ---------------------------------------------------------------------------------------

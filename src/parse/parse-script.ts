@@ -29,10 +29,16 @@ export interface ParsedScript {
 }
 
 let loaded: Promise<void> | undefined;
-/** The parser is WebAssembly: it must be instantiated once before `parseScript`. */
+let ready = false;
+/** The parser is WebAssembly: it must be instantiated once before `parseScript` (and `normalizeExpression`). */
 export function initParser(): Promise<void> {
-  return (loaded ??= loadModule());
+  return (loaded ??= loadModule().then(() => {
+    ready = true;
+  }));
 }
+
+/** Whether `initParser` has finished: synchronous users of the parser check it. */
+export const parserReady = () => ready;
 
 // Statements that cannot change a schema. They are counted and skipped without parsing,
 // which keeps data-heavy dumps fast; the price is that a syntax error inside one of them

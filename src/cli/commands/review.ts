@@ -7,6 +7,7 @@ import { DEFAULT_CONFIG, findConfig, readConfig } from '../../lint/config.js';
 import { fixScript } from '../../lint/fix-script.js';
 import { loadStatic } from '../../load/load-schema.js';
 import { copySpans } from '../../model/copy-spans.js';
+import { initNormalizer } from '../../model/normalize.js';
 import { filterModel } from '../../model/filter-model.js';
 import { review } from '../../lint/review.js';
 import { RULES } from '../../lint/rules/index.js';
@@ -93,6 +94,7 @@ Examples:
           loaded.database = copySpans(loaded.database, spans);
         }
         if (!options.quiet && configFile) process.stderr.write(pc.dim(`config: ${configFile}\n`));
+        await initNormalizer(); // rules compare expressions; a database input has not loaded the parser
         const result = review({ database: loaded.database, scripts: loaded.scripts, live: loaded.live, config, rules });
         let findings = result.findings;
         let baselined = 0;
