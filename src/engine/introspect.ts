@@ -258,6 +258,7 @@ interface ConstraintRow {
   nulls_not_distinct: boolean | null;
   method: string | null;
   index_where: string | null;
+  include: string[];
   exclusion_keys: string[] | null;
   exclusion_operators: string[] | null;
 }
@@ -281,6 +282,9 @@ SELECT n.nspname AS schema, c.relname AS table, con.conname AS name, con.contype
   ${version >= 150000 ? 'ix.indnullsnotdistinct' : 'false'} AS nulls_not_distinct,
   am.amname AS method,
   pg_get_expr(ix.indpred, ix.indrelid, true) AS index_where,
+  ARRAY(SELECT a.attname::text FROM unnest(ix.indkey::int2[]) WITH ORDINALITY k(attnum, i)
+        JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum
+        WHERE k.i > ix.indnkeyatts ORDER BY k.i) AS include,
   CASE WHEN con.contype = 'x' THEN ARRAY(
     SELECT pg_get_indexdef(con.conindid, k.i::int4, true) FROM unnest(con.conexclop) WITH ORDINALITY k(op, i) ORDER BY k.i) END AS exclusion_keys,
   CASE WHEN con.contype = 'x' THEN ARRAY(
@@ -290,7 +294,7 @@ JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class rc ON rc.oid = con.confrelid
 LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
-LEFT JOIN pg_index ix ON ix.indexrelid = con.conindid AND con.contype IN ('u', 'x')
+LEFT JOIN pg_index ix ON ix.indexrelid = con.conindid AND con.contype IN ('p', 'u', 'x')
 LEFT JOIN pg_class ic ON ic.oid = ix.indexrelid
 LEFT JOIN pg_am am ON am.oid = ic.relam
 WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND con.conparentid = 0 AND con.conislocal
@@ -622,10 +626,10 @@ function addConstraint(table: Table, row: ConstraintRow): void {
   };
   switch (row.type) {
     case 'p':
-      table.primaryKey = { name: row.name, columns: row.columns };
+      table.primaryKey = { name: row.name, columns: row.columns, ...(row.include.length && { include: row.include }) };
       break;
     case 'u':
-      table.uniques.push({ name: row.name, columns: row.columns, nullsNotDistinct: row.nulls_not_distinct === true, ...deferral });
+      table.uniques.push({ name: row.name, columns: row.columns, ...(row.include.length && { include: row.include }), nullsNotDistinct: row.nulls_not_distinct === true, ...deferral });
       break;
     case 'c':
       table.checks.push({

@@ -67,10 +67,10 @@ function shapesOf(table: Table): IndexShape[] {
   const shapes: IndexShape[] = [];
   if (table.primaryKey) {
     const pk = table.primaryKey;
-    shapes.push({ name: pk.name, method: 'btree', unique: true, nullsNotDistinct: false, keys: pk.columns.map(plainKey), include: [], where: null, constraint: 'primary key', span: pk.span });
+    shapes.push({ name: pk.name, method: 'btree', unique: true, nullsNotDistinct: false, keys: pk.columns.map(plainKey), include: [...(pk.include ?? [])].sort(), where: null, constraint: 'primary key', span: pk.span });
   }
   for (const u of table.uniques) {
-    shapes.push({ name: u.name, method: 'btree', unique: true, nullsNotDistinct: u.nullsNotDistinct, keys: u.columns.map(plainKey), include: [], where: null, constraint: 'unique', ...(u.deferrable && { deferrable: true }), span: u.span });
+    shapes.push({ name: u.name, method: 'btree', unique: true, nullsNotDistinct: u.nullsNotDistinct, keys: u.columns.map(plainKey), include: [...(u.include ?? [])].sort(), where: null, constraint: 'unique', ...(u.deferrable && { deferrable: true }), span: u.span });
   }
   for (const x of table.exclusions) {
     const keys = x.elements.map((e) => (columns.has(e.key) ? plainKey(e.key) : { ...plainKey(normalizeExpression(e.key)), plain: false }));

@@ -55,10 +55,10 @@ export function indexesOf(table: Table): IndexLike[] {
   const out: IndexLike[] = [];
   if (table.primaryKey) {
     const pk = table.primaryKey;
-    out.push({ name: pk.name, unique: true, method: 'btree', columns: pk.columns, plain: pk.columns.map(() => true), where: null, include: [], constraint: 'primary key', span: pk.span });
+    out.push({ name: pk.name, unique: true, method: 'btree', columns: pk.columns, plain: pk.columns.map(() => true), where: null, include: pk.include ?? [], constraint: 'primary key', span: pk.span });
   }
   for (const u of table.uniques) {
-    out.push({ name: u.name, unique: true, method: 'btree', columns: u.columns, plain: u.columns.map(() => true), where: null, include: [], constraint: 'unique', span: u.span });
+    out.push({ name: u.name, unique: true, method: 'btree', columns: u.columns, plain: u.columns.map(() => true), where: null, include: u.include ?? [], constraint: 'unique', span: u.span });
   }
   for (const ix of table.indexes) {
     out.push({ name: ix.name, unique: ix.unique, method: ix.method, columns: ix.columns, plain: ix.keys.map((k) => k.column !== null), where: ix.where, include: ix.include, span: ix.span });

@@ -1,6 +1,6 @@
 import { globToRegExp } from '../model/filter-model.js';
 import type { SqlSource } from '../load/load-schema.js';
-import type { Database } from '../model/types.js';
+import type { Database, Span } from '../model/types.js';
 import { didYouMean } from '../did-you-mean.js';
 import { DEFAULT_CONFIG, settingFor, type Config } from './config.js';
 import { collectIgnores, matchIgnore, type Ignore } from './ignores.js';
@@ -52,7 +52,11 @@ export function review(input: ReviewInput): ReviewResult {
         database: input.database,
         options,
         live: input.live,
-        report: (r) => findings.push({ ruleId: rule.id, severity, category: rule.meta.category, message: r.message, object: r.object, ...(r.table && { table: r.table }), ...(r.span && { location: r.span }), help: r.help, ...(r.fix && { fix: r.fix }) }),
+        report: (r) => {
+          // An object without a position of its own (a column copied by LIKE) is located at its table.
+          const location = r.span ?? (r.table ? tableSpan(input.database, r.table) : undefined);
+          findings.push({ ruleId: rule.id, severity, category: rule.meta.category, message: r.message, object: r.object, ...(r.table && { table: r.table }), ...(location && { location }), help: r.help, ...(r.fix && { fix: r.fix }) });
+        },
       });
     } catch (error) {
       throw new Error(`rule ${rule.id} failed: ${(error as Error).message}`, { cause: error });
@@ -97,6 +101,11 @@ export function review(input: ReviewInput): ReviewResult {
     }
   }
   return { findings: sortFindings(kept), suppressed, skippedLive, ran };
+}
+
+function tableSpan(db: Database, table: string): Span | undefined {
+  const dot = table.indexOf('.');
+  return db.schemas.find((s) => s.name === table.slice(0, dot))?.tables.find((t) => t.name === table.slice(dot + 1))?.span;
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {

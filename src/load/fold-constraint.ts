@@ -39,7 +39,8 @@ export function addConstraint(b: SchemaBuilder, qn: QualifiedName, table: Table,
     case 'CONSTR_PRIMARY': {
       if (table.primaryKey) return b.note(`table ${display(qn)} already has a primary key; second one ignored`, span);
       const name = c.conname ?? chooseName(qn.name, null, 'pkey', indexTaken);
-      table.primaryKey = { name, columns: keys, span };
+      const include = nameList(c.including);
+      table.primaryKey = { name, columns: keys, ...(include.length && { include }), span };
       b.noteRelation(qn.schema, name, 'index');
       for (const col of table.columns) if (keys.includes(col.name)) col.notNull = true;
       b.registerConstraint(qn.schema, name);
@@ -48,9 +49,11 @@ export function addConstraint(b: SchemaBuilder, qn: QualifiedName, table: Table,
     case 'CONSTR_UNIQUE': {
       // The invented name lists INCLUDE columns too (ChooseIndexColumnNames sees every index column).
       const name = c.conname ?? chooseName(qn.name, columnsAddition([...keys, ...nameList(c.including)]), 'key', indexTaken);
+      const include = nameList(c.including);
       table.uniques.push({
         name,
         columns: keys,
+        ...(include.length && { include }),
         nullsNotDistinct: !!c.nulls_not_distinct,
         ...(c.deferrable ? { deferrable: true } : {}),
         ...(c.initdeferred ? { initiallyDeferred: true } : {}),

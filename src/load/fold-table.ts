@@ -169,8 +169,8 @@ export function detachPartition(b: SchemaBuilder, qn: QualifiedName, child: Tabl
     b.noteRelation(qn.schema, chosen, 'index');
     return chosen;
   };
-  if (parent.primaryKey && !child.primaryKey) child.primaryKey = { name: name(null, 'pkey'), columns: [...parent.primaryKey.columns] };
-  for (const u of parent.uniques) child.uniques.push({ ...structuredClone(u), name: name(u.columns, 'key'), span: undefined });
+  if (parent.primaryKey && !child.primaryKey) child.primaryKey = { ...structuredClone(parent.primaryKey), name: name(null, 'pkey'), span: undefined };
+  for (const u of parent.uniques) child.uniques.push({ ...structuredClone(u), name: name([...u.columns, ...(u.include ?? [])], 'key'), span: undefined });
   for (const e of parent.exclusions) child.exclusions.push({ ...structuredClone(e), name: name(e.elements.map((x) => x.key), 'excl'), span: undefined });
   for (const i of parent.indexes) {
     if (i.only || child.indexes.some((own) => sameIndexShape(own, i))) continue;
@@ -227,12 +227,12 @@ function copyLike(b: SchemaBuilder, qn: QualifiedName, table: Table, like: any):
   if (opts & LIKE.INDEXES) {
     if (source.primaryKey) {
       // Keys are constraints: their names avoid constraint names too (ChooseIndexName).
-      table.primaryKey = { name: chooseName(qn.name, null, 'pkey', b.constraintIndexTaken(qn.schema)), columns: [...source.primaryKey.columns] };
+      table.primaryKey = { ...structuredClone(source.primaryKey), name: chooseName(qn.name, null, 'pkey', b.constraintIndexTaken(qn.schema)), span: undefined };
       b.noteRelation(qn.schema, table.primaryKey.name, 'index');
       b.registerConstraint(qn.schema, table.primaryKey.name);
     }
     for (const u of source.uniques) {
-      const name = chooseName(qn.name, columnsAddition(u.columns), 'key', b.constraintIndexTaken(qn.schema));
+      const name = chooseName(qn.name, columnsAddition([...u.columns, ...(u.include ?? [])]), 'key', b.constraintIndexTaken(qn.schema));
       table.uniques.push({ ...u, name, span: undefined });
       b.noteRelation(qn.schema, name, 'index');
       b.registerConstraint(qn.schema, name);

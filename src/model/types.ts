@@ -45,12 +45,16 @@ export interface Column {
 export interface PrimaryKey {
   name: string;
   columns: string[];
+  /** INCLUDE columns of its index (PostgreSQL 11+), when there are any. */
+  include?: string[];
   span?: Span;
 }
 
 export interface UniqueConstraint {
   name: string;
   columns: string[];
+  /** INCLUDE columns of its index (PostgreSQL 11+), when there are any. */
+  include?: string[];
   nullsNotDistinct: boolean;
   deferrable?: boolean;
   initiallyDeferred?: boolean;

@@ -273,10 +273,11 @@ function sameColumn(inherited: Column, column: Column): boolean {
 function tableConstraints(table: Table, checks: CheckConstraint[]): string[] {
   const cols = (names: string[]) => names.map(quoteIdent).join(', ');
   const items: string[] = [];
-  if (table.primaryKey) items.push(`CONSTRAINT ${quoteIdent(table.primaryKey.name)} PRIMARY KEY (${cols(table.primaryKey.columns)})`);
+  const include = (c: { include?: string[] }) => (c.include?.length ? ` INCLUDE (${cols(c.include)})` : '');
+  if (table.primaryKey) items.push(`CONSTRAINT ${quoteIdent(table.primaryKey.name)} PRIMARY KEY (${cols(table.primaryKey.columns)})${include(table.primaryKey)}`);
   for (const u of table.uniques) {
     const nulls = u.nullsNotDistinct ? ' NULLS NOT DISTINCT' : '';
-    items.push(`CONSTRAINT ${quoteIdent(u.name)} UNIQUE${nulls} (${cols(u.columns)})${deferral(u)}`);
+    items.push(`CONSTRAINT ${quoteIdent(u.name)} UNIQUE${nulls} (${cols(u.columns)})${include(u)}${deferral(u)}`);
   }
   for (const c of checks) if (!c.notValid) items.push(checkClause(c));
   for (const x of table.exclusions) items.push(exclusionClause(table, x));
