@@ -2,6 +2,7 @@ import { quoteIdent } from '../model/quote-ident.js';
 import type { Column, Database, Domain, Table } from '../model/types.js';
 import type { TableRef } from './model-walk.js';
 import { fillPattern } from './naming.js';
+import { resolveType } from './column-types.js';
 import { escapeRegExp, nameWords } from './sql-text.js';
 
 /** Whether the expression says `column IS NOT NULL` (alone or as a conjunct). */
@@ -19,15 +20,10 @@ export function domainOf(db: Database, schema: string, type: string): Domain | u
   return s ? look(s) : look(schema) ?? look('public');
 }
 
-/** The type with domains resolved to their base type (one level is what PostgreSQL allows in practice; loops are cut). */
+/** The type with domains resolved to their base type. */
 export function baseType(db: Database, schema: string, type: string): string {
-  let current = type;
-  for (let i = 0; i < 5; i++) {
-    const d = domainOf(db, schema, current);
-    if (!d) return current;
-    current = d.type;
-  }
-  return current;
+  const info = resolveType(db, type, schema);
+  return info.array ? `${info.base}[]` : info.base;
 }
 
 /** A column that cannot hold NULL: NOT NULL, in the primary key, a NOT NULL domain, or a validated CHECK (c IS NOT NULL). */
@@ -87,13 +83,3 @@ export function setNotNullSql(t: TableRef, column: string): string {
   ].join('\n');
 }
 
-/** Names of a table's constraints (constraint names are unique per table). */
-export function constraintNames(table: Table): Set<string> {
-  return new Set([
-    ...(table.primaryKey ? [table.primaryKey.name] : []),
-    ...table.uniques.map((u) => u.name),
-    ...table.checks.map((c) => c.name),
-    ...table.foreignKeys.map((f) => f.name),
-    ...table.exclusions.map((e) => e.name),
-  ]);
-}

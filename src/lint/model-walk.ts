@@ -83,3 +83,14 @@ export function relationNames(schema: Schema): ReadonlySet<string> {
   }
   return taken;
 }
+
+/** Names of a table's constraints: PostgreSQL keeps them unique per table. */
+export function constraintNames(table: Table): Set<string> {
+  return new Set([
+    ...(table.primaryKey ? [table.primaryKey.name] : []),
+    ...table.uniques.map((u) => u.name),
+    ...table.checks.map((c) => c.name),
+    ...table.foreignKeys.map((f) => f.name),
+    ...table.exclusions.map((e) => e.name),
+  ]);
+}

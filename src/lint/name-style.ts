@@ -2,7 +2,6 @@
  * Shared logic of the naming rules: snake_case, the keywords that force quoting, naming
  * patterns with a tolerated qualifier, and free names for rename fixes.
  */
-import type { Table } from '../model/types.js';
 import { byteLength, MAX_IDENTIFIER_BYTES } from './naming.js';
 
 /**
@@ -87,16 +86,6 @@ export function caseHelp(name: string): string {
   return 'The convention is snake_case: lower-case ASCII words joined by _.';
 }
 
-/** Constraint names of a table: PostgreSQL keeps them unique per table. */
-export function constraintNames(table: Table): Set<string> {
-  return new Set([
-    ...(table.primaryKey ? [table.primaryKey.name] : []),
-    ...table.uniques.map((u) => u.name),
-    ...table.checks.map((c) => c.name),
-    ...table.foreignKeys.map((f) => f.name),
-    ...table.exclusions.map((e) => e.name),
-  ]);
-}
 
 /** `name`, or `name_2`, `name_3`… when `taken` holds it; null when that would not fit in 63 bytes. */
 export function freeName(name: string, taken: { has(name: string): boolean }): string | null {

@@ -1,7 +1,7 @@
 import { quoteIdent } from '../../model/quote-ident.js';
 import { singularize } from '../inflect.js';
-import { baseType, constraintNames, domainOf } from '../integrity-helpers.js';
-import { columnObject, tablesOf } from '../model-walk.js';
+import { baseType, domainOf } from '../integrity-helpers.js';
+import { columnObject, constraintNames, tablesOf } from '../model-walk.js';
 import { fillPattern } from '../naming.js';
 import { defineRule } from '../types.js';
 import { mentionsColumn, nameWords } from '../sql-text.js';

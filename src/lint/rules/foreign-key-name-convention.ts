@@ -1,6 +1,6 @@
 import { quoteIdent } from '../../model/quote-ident.js';
-import { tablesOf } from '../model-walk.js';
-import { constraintNames, fillPlaceholders, freeName, patternMatcher } from '../name-style.js';
+import { fillPlaceholders, freeName, patternMatcher } from '../name-style.js';
+import { constraintNames, tablesOf } from '../model-walk.js';
 import { byteLength, MAX_IDENTIFIER_BYTES, nameParts } from '../naming.js';
 import { defineRule } from '../types.js';
 

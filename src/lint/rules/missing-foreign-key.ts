@@ -1,8 +1,8 @@
 import { qualifiedName, quoteIdent } from '../../model/quote-ident.js';
 import type { Database, Schema, Table } from '../../model/types.js';
 import { pluralize } from '../inflect.js';
-import { baseType, constraintNames } from '../integrity-helpers.js';
-import { columnObject, columnOf, indexesOf, tablesOf, type TableRef } from '../model-walk.js';
+import { baseType } from '../integrity-helpers.js';
+import { columnObject, columnOf, constraintNames, indexesOf, tablesOf, type TableRef } from '../model-walk.js';
 import { fillPattern } from '../naming.js';
 import { defineRule } from '../types.js';
 import { nameWords } from '../sql-text.js';
