@@ -132,6 +132,43 @@ CREATE TABLE other (id bigint PRIMARY KEY);
     ]);
   });
 
+  it('scopes ignores as documented: a trailing comment covers its own statement; ignoreTables, --rule and the order of comments do not make an ignore look unused', () => {
+    const dir = project({
+      'scoped.sql': `CREATE TABLE a (id bigint PRIMARY KEY, t timestamp); -- schemawise-ignore prefer-timestamptz
+CREATE TABLE b (id bigint PRIMARY KEY, u timestamp);
+-- schemawise-ignore-file unused-ignore
+`,
+      'bare.sql': `-- schemawise-ignore\nCREATE TABLE c (id bigint PRIMARY KEY, v char(3));\n-- schemawise-ignore prefer-timestamptz\nCREATE TABLE ignored_t (w timestamp);\n`,
+      'schemawise.config.json': JSON.stringify({ ignoreTables: ['ignored_*'] }),
+    });
+    const scoped = JSON.parse(run(['review', 'scoped.sql', ...RULES, '--format', 'json', '-q'], dir).stdout);
+    expect(scoped.findings.map((f: any) => [f.ruleId, f.object])).toEqual([['prefer-timestamptz', 'public.b.u']]);
+    const bare = JSON.parse(run(['review', 'bare.sql', '--rule', 'prefer-timestamptz,unused-ignore', '--format', 'json', '-q'], dir).stdout);
+    expect(bare.findings).toEqual([]);
+  });
+
+  it('rejects an empty --rule and a malformed baseline with exit 2; reads a file with a byte order mark', () => {
+    const dir = project({ 'bom.sql': '\uFEFFCREATE TABLE d (x int);\n', 'bad-baseline.json': '{"version":1,"findings":[null]}' });
+    const empty = run(['review', 'schema.sql', '--rule', ','], dir);
+    expect([empty.code, empty.stderr]).toEqual([2, expect.stringContaining('--rule: no rule ids given')]);
+    const bad = run(['review', 'schema.sql', '--baseline', 'bad-baseline.json'], dir);
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('bad-baseline.json: not a schemawise baseline')]);
+    const bom = JSON.parse(run(['review', 'bom.sql', '--rule', 'require-primary-key', '--format', 'json', '-q'], dir).stdout);
+    expect(bom.findings.map((f: any) => f.location)).toEqual([{ file: 'bom.sql', line: 1, column: 1 }]);
+  });
+
+  it('escapes names in Markdown, and writes no fix for an index another fix drops', () => {
+    const dir = project({ 'odd.sql': 'CREATE TABLE "a|b`c" (id bigint PRIMARY KEY, "<img src=x>" int);\nCREATE INDEX "Idx" ON "a|b`c" ("<img src=x>");\nCREATE INDEX "Idx2" ON "a|b`c" ("<img src=x>");\n' });
+    const md = run(['review', 'odd.sql', '--rule', 'duplicate-index,index-name-convention', '--format', 'markdown', '-q'], dir).stdout;
+    expect(md).not.toContain('<img');
+    expect(md).toContain('&lt;img src=x&gt;');
+    expect(md).toContain('Index Idx on public.a\\|b`c does not follow');
+    run(['review', 'odd.sql', '--rule', 'duplicate-index,index-name-convention', '--fix-sql', 'fixes.sql', '-q'], dir);
+    const fixes = readFileSync(path.join(dir, 'fixes.sql'), 'utf8');
+    expect(fixes).toContain('DROP INDEX CONCURRENTLY IF EXISTS public."Idx2";');
+    expect(fixes).not.toContain('"Idx2" RENAME');
+  });
+
   it('honours -- schemawise-ignore-file for the whole file', () => {
     const dir = project({ 'legacy.sql': `-- schemawise-ignore-file require-primary-key\nCREATE TABLE a (x int);\nCREATE TABLE b (y int);\n` });
     const report = JSON.parse(run(['review', 'legacy.sql', ...RULES, '--format', 'json', '-q'], dir).stdout);
@@ -182,7 +219,7 @@ CREATE TABLE other (id bigint PRIMARY KEY);
     expect(code).toBe(1);
     const fixes = readFileSync(path.join(dir, 'fixes.sql'), 'utf8');
     expect(fixes).toContain("SET lock_timeout = '5s';");
-    expect(fixes).toContain('-- CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction block');
+    expect(fixes).toContain('-- CREATE/DROP INDEX CONCURRENTLY and VACUUM cannot run inside a transaction block');
     const engine = await createEmbeddedEngine();
     try {
       await execStatements(engine, SCHEMA);
@@ -245,5 +282,8 @@ CREATE TABLE other (id bigint PRIMARY KEY);
     const report = JSON.parse(stdout);
     expect(report.summary.skippedLive).toEqual([]);
     expect(report.findings.some((f: any) => f.ruleId === 'no-query-stats' && f.object === 'database test')).toBe(true);
+    const sarif = run(['review', serverUrl!, '--rule', 'no-query-stats', '--format', 'sarif', '--fail-on', 'never'], dir);
+    expect(JSON.parse(sarif.stdout).runs[0].results).toEqual([]);
+    expect(sarif.stderr).toContain('finding(s) without a file location (from a live database) are not in the SARIF');
   });
 });

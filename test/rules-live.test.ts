@@ -6,9 +6,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine/engine.js';
 import { introspect } from '../src/engine/introspect.js';
-import { gatherLiveFacts } from '../src/engine/live-facts.js';
+import { gatherLiveFacts, type LiveFacts } from '../src/engine/live-facts.js';
+import { settingMs } from '../src/lint/live-helpers.js';
 import { connectServer } from '../src/engine/server.js';
 import { review } from '../src/lint/review.js';
+import { loadSchema } from '../src/load/load-schema.js';
 import { RULES } from '../src/lint/rules/index.js';
 import type { OptionValue } from '../src/lint/types.js';
 import { initNormalizer } from '../src/model/normalize.js';
@@ -37,6 +39,12 @@ async function reviewLive(id: string, options: Record<string, OptionValue> = {})
   } finally {
     await engine.close();
   }
+}
+
+/** Through the loader the CLI uses: settings read first, then the tool's own statement_timeout. */
+async function reviewLiveViaLoad(id: string) {
+  const { database, live } = await loadSchema([dbUrl()], { liveFacts: true });
+  return review({ database, live, rules: [rule(id)] }).findings;
 }
 
 /** Statistics reach other sessions when the backend flushes them: force it, then wait until they show. */
@@ -145,6 +153,25 @@ describe.skipIf(!serverUrl)('live rules on the PostgreSQL server', () => {
     expect(await reviewLive('table-bloat')).toEqual([]);
   });
 
+  it('table-bloat and vacuum-stale look at partitions, where the rows are; a partitioned parent has no freeze age', async () => {
+    await db.exec(`CREATE TABLE ev (id bigint, at date NOT NULL) PARTITION BY RANGE (at);
+      CREATE TABLE ev_2026 PARTITION OF ev FOR VALUES FROM ('2026-01-01') TO ('2027-01-01') WITH (autovacuum_enabled = false);
+      INSERT INTO ev SELECT g, '2026-03-01' FROM generate_series(1, 20000) g; UPDATE ev SET id = id + 1;`);
+    await flushStats(db, 'ev_2026', (r) => r.n_dead_tup >= 20000);
+    expect((await reviewLive('table-bloat')).map((f) => f.object)).toEqual(['public.ev_2026']);
+    expect((await reviewLive('vacuum-stale')).map((f) => f.object)).toEqual(['public.ev_2026']);
+  });
+
+  it('a database whose statement_timeout is shorter than the catalog queries is still reviewed', async () => {
+    await admin.exec(`ALTER DATABASE ${dbName} SET statement_timeout = '1ms'`);
+    try {
+      const findings = await reviewLiveViaLoad('no-statement-timeout');
+      expect(findings).toEqual([]);
+    } finally {
+      await admin.exec(`ALTER DATABASE ${dbName} RESET statement_timeout`);
+    }
+  });
+
   it('vacuum-stale: a loaded table never analyzed is reported; ANALYZE (the fix) clears it', async () => {
     await db.exec(`CREATE TABLE imports (id bigint PRIMARY KEY) WITH (autovacuum_enabled = false);
       INSERT INTO imports SELECT generate_series(1, 5000);`);
@@ -179,5 +206,31 @@ describe.skipIf(!serverUrl)('live rules on the PostgreSQL server', () => {
     const findings = await reviewLive('no-query-stats');
     expect(findings.map((f) => f.object)).toEqual([`database ${dbName}`]);
     expect(findings[0].message).toMatch(/neither loaded nor installed|installed but not loaded/);
+  });
+});
+
+describe('live settings as PostgreSQL applies them', () => {
+  const facts = (roleSettings: LiveFacts['roleSettings'], value = '30s'): LiveFacts => ({
+    serverVersion: 150000, isReplica: false, currentDatabase: 'shop', currentRole: 'admin',
+    settings: { statement_timeout: { value, source: 'database' }, shared_preload_libraries: { value: '', source: 'default' } },
+    roleSettings, statsSince: null, invalidIndexes: [], sequences: [], tables: {},
+    connections: { total: 1, active: 1, idle: 0, idleInTransaction: 0, oldestIdleInTransactionSeconds: null }, extensions: [],
+  });
+  const run = (live: LiveFacts) => review({ database: { version: 1, schemas: [], extensions: [] }, live, rules: [rule('no-statement-timeout')] }).findings;
+
+  it("a role's setting for this database wins over its setting for all databases", () => {
+    expect(run(facts([
+      { role: 'app', canLogin: true, database: null, settings: { statement_timeout: '0' } },
+      { role: 'app', canLogin: true, database: 'shop', settings: { statement_timeout: '30s' } },
+    ]))).toEqual([]);
+    expect(run(facts([{ role: 'app', canLogin: true, database: null, settings: { statement_timeout: '0' } }])).map((f) => f.object)).toEqual(['role app']);
+  });
+
+  it('reads every unit ALTER ROLE accepts; an unreadable value is not taken for 0', () => {
+    expect(settingMs('500000us')).toBe(500);
+    expect(settingMs('5min')).toBe(300_000);
+    expect(settingMs('0')).toBe(0);
+    expect(settingMs('soon')).toBeNaN();
+    expect(run(facts([{ role: 'app', canLogin: true, database: null, settings: { statement_timeout: '500000us' } }]))).toEqual([]);
   });
 });

@@ -45,8 +45,8 @@ export interface TableActivity {
   deletes: number;
   lastVacuum: string | null;
   lastAnalyze: string | null;
-  /** age(relfrozenxid): transactions since the table was last frozen. */
-  xidAge: number;
+  /** age(relfrozenxid): transactions since the table was last frozen; null for a partitioned parent (it holds no rows). */
+  xidAge: number | null;
 }
 
 const SETTINGS = [
@@ -57,21 +57,37 @@ const SETTINGS = [
 
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v == null ? null : String(v));
 
+/**
+ * The settings rules judge, as this session got them (server, database and role settings).
+ * Read before anything else: the tool then sets its own statement_timeout.
+ */
+export async function readSettings(engine: Engine): Promise<LiveFacts['settings']> {
+  const settings: LiveFacts['settings'] = {};
+  // Under SET LOCAL (the database's own timeout may be tiny), reset_val is still the session's
+  // own value; only statement_timeout's source then reads 'session', and says nothing.
+  await engine.exec(`BEGIN; SET LOCAL statement_timeout = '60s'`);
+  const rows = await engine.query<{ name: string; setting: string; unit: string | null; source: string }>(
+    `SELECT name, reset_val AS setting, unit, CASE WHEN source = 'session' THEN 'unknown' ELSE source END AS source FROM pg_settings WHERE name = ANY($1)`,
+    [SETTINGS],
+  );
+  await engine.exec('COMMIT');
+  for (const row of rows) {
+    // A unit like `8kB` is a multiplier, not a suffix: only plain units are appended.
+    const plainUnit = row.unit && /^(ms|s|min|h|d|kB|MB|GB)$/.test(row.unit);
+    settings[row.name] = { value: plainUnit && /^-?\d+$/.test(row.setting) ? `${row.setting}${row.unit}` : row.setting, source: row.source };
+  }
+  return settings;
+}
+
 /** Reads the facts in one READ ONLY transaction; every query is catalog or statistics views only. */
-export async function gatherLiveFacts(engine: Engine): Promise<LiveFacts> {
+export async function gatherLiveFacts(engine: Engine, settingsRead?: LiveFacts['settings']): Promise<LiveFacts> {
+  const settings = settingsRead ?? (await readSettings(engine));
   await engine.exec('BEGIN READ ONLY');
   try {
     const [info] = await engine.query<{ version: number; replica: boolean; db: string; role: string; since: unknown }>(`
       SELECT current_setting('server_version_num')::int AS version, pg_is_in_recovery() AS replica,
              current_database() AS db, current_user AS role,
              coalesce((SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()), pg_postmaster_start_time()) AS since`);
-    const settings: LiveFacts['settings'] = {};
-    for (const row of await engine.query<{ name: string; setting: string; unit: string | null; source: string }>(
-      `SELECT name, setting, unit, source FROM pg_settings WHERE name = ANY($1)`,
-      [SETTINGS],
-    )) {
-      settings[row.name] = { value: row.unit && row.unit !== '' && /^-?\d+$/.test(row.setting) ? `${row.setting}${row.unit}` : row.setting, source: row.source };
-    }
     const roleSettings = (
       await engine.query<{ role: string | null; can_login: boolean | null; database: string | null; config: string[] }>(`
         SELECT r.rolname AS role, r.rolcanlogin AS can_login, d.datname AS database, s.setconfig AS config
@@ -118,12 +134,12 @@ export async function gatherLiveFacts(engine: Engine): Promise<LiveFacts> {
       ...(r.col_name && { column: { schema: r.col_schema!, table: r.col_table!, name: r.col_name, type: r.col_type!, identity: r.identity === true } }),
     }));
     const tables: LiveFacts['tables'] = {};
-    for (const r of await engine.query<{ schema: string; name: string; seq_scan: number; seq_tup_read: number; idx_scan: number | null; live: number; dead: number; mods: number; ins: number; upd: number; del: number; last_vacuum: unknown; last_analyze: unknown; xid_age: number }>(`
+    for (const r of await engine.query<{ schema: string; name: string; seq_scan: number; seq_tup_read: number; idx_scan: number | null; live: number; dead: number; mods: number; ins: number; upd: number; del: number; last_vacuum: unknown; last_analyze: unknown; xid_age: number | null }>(`
       SELECT s.schemaname AS schema, s.relname AS name, s.seq_scan::float8 AS seq_scan, s.seq_tup_read::float8 AS seq_tup_read,
              s.idx_scan::float8 AS idx_scan, s.n_live_tup::float8 AS live, s.n_dead_tup::float8 AS dead,
              s.n_mod_since_analyze::float8 AS mods, s.n_tup_ins::float8 AS ins, s.n_tup_upd::float8 AS upd, s.n_tup_del::float8 AS del,
              greatest(s.last_vacuum, s.last_autovacuum) AS last_vacuum, greatest(s.last_analyze, s.last_autoanalyze) AS last_analyze,
-             age(c.relfrozenxid)::float8 AS xid_age
+             CASE WHEN c.relkind = 'p' THEN NULL ELSE age(c.relfrozenxid)::float8 END AS xid_age
       FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid`)) {
       tables[`${r.schema}.${r.name}`] = {
         seqScan: r.seq_scan, seqTupRead: r.seq_tup_read, idxScan: r.idx_scan, liveRows: r.live, deadRows: r.dead,

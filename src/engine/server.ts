@@ -47,9 +47,12 @@ export async function connectServer(url: string, options: { statementTimeoutMs?:
   client.on('error', () => {});
   try {
     await client.connect();
+    // The database's own statement_timeout may be tiny: SET LOCAL lifts it for this query only.
+    await client.query(`BEGIN; SET LOCAL statement_timeout = '60s'`);
     const arrays = await client.query<{ oid: number; element: number }>(
       `SELECT oid::int4 AS oid, typelem::int4 AS element FROM pg_type WHERE typcategory = 'A' AND typelem <> 0 AND oid < 16384`,
     );
+    await client.query('COMMIT');
     for (const { oid, element } of arrays.rows) arrayElements.set(oid, element);
   } catch (error) {
     await client.end().catch(() => {});

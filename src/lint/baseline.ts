@@ -34,7 +34,7 @@ export function readBaseline(file: string): Baseline {
     throw new SchemawiseError(`${file}: ${code === 'ENOENT' ? 'no such baseline file (create it with --write-baseline)' : code ? `cannot read: ${code}` : `not a baseline: ${(error as Error).message}`}`);
   }
   const b = raw as Baseline;
-  if (!b || b.version !== 1 || !Array.isArray(b.findings) || !b.findings.every((f) => typeof f.ruleId === 'string' && typeof f.object === 'string' && Number.isInteger(f.count))) {
+  if (!b || b.version !== 1 || !Array.isArray(b.findings) || !b.findings.every((f) => f !== null && typeof f === 'object' && typeof f.ruleId === 'string' && typeof f.object === 'string' && Number.isInteger(f.count))) {
     throw new SchemawiseError(`${file}: not a schemawise baseline (expected {"version": 1, "findings": [...]}, written by --write-baseline)`);
   }
   return b;

@@ -3,7 +3,8 @@ import type { Span } from '../model/types.js';
 
 /**
  * Inline suppressions in SQL files:
- *   `-- schemawise-ignore rule-a, rule-b`       the next statement (between statements),
+ *   `-- schemawise-ignore rule-a, rule-b`       the next statement (between statements), the
+ *                                              statement it ends the line of (`...; -- ...`),
  *                                              or its own line and the next (inside one)
  *   `-- schemawise-ignore-file rule-a`          every finding located in the file
  * Ids end at `--`, so a reason can follow: `-- schemawise-ignore no-char-n -- ISO codes`.
@@ -21,7 +22,7 @@ export interface Ignore {
   used: Set<string>;
 }
 
-const DIRECTIVE = /--[ \t]*schemawise-ignore(-file)?\b([^\n]*)/g;
+const DIRECTIVE = /--[ \t]*schemawise-ignore(-file)?(?=[ \t\r\n]|$)([^\n]*)/g;
 
 function ruleIds(rest: string): string[] {
   const cut = rest.indexOf('--');
@@ -67,6 +68,12 @@ export function collectIgnores(file: string, text: string): Ignore[] {
     const inside = chunks.find((c) => c.start <= offset && offset < c.start + c.text.length);
     if (inside) {
       ignores.push({ ...base, fromLine: line, toLine: line + 1 });
+      continue;
+    }
+    // After a statement on its own line (`...; -- schemawise-ignore x`): that statement.
+    const previous = chunks.filter((c) => c.start + c.text.length <= offset).pop();
+    if (previous && lineAt(starts, previous.start + previous.text.length) === line) {
+      ignores.push({ ...base, fromLine: lineAt(starts, previous.start), toLine: line });
       continue;
     }
     const next = chunks.find((c) => c.start > offset);

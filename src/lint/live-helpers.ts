@@ -1,11 +1,11 @@
 import type { LiveFacts } from '../engine/live-facts.js';
 
-/** Milliseconds of a duration setting as pg_settings shows it (`30000ms`, `0`, `5min`). */
+/** Milliseconds of a duration setting as pg_settings or ALTER ROLE shows it (`30000ms`, `0`, `5min`, `500000us`); NaN when unreadable. */
 export function settingMs(value: string | undefined): number {
-  if (!value) return 0;
-  const m = /^(-?\d+(?:\.\d+)?)\s*(ms|s|min|h|d)?$/.exec(value.trim());
-  if (!m) return 0;
-  const unit = { ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] ?? 'ms']!;
+  if (value === undefined) return NaN;
+  const m = /^'?(-?\d+(?:\.\d+)?)\s*(us|ms|s|min|h|d)?'?$/.exec(value.trim());
+  if (!m) return NaN;
+  const unit = { us: 0.001, ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] ?? 'ms']!;
   return Number(m[1]) * unit;
 }
 
@@ -14,11 +14,15 @@ export function statsAgeDays(live: LiveFacts, now = Date.now()): number {
   return live.statsSince ? (now - Date.parse(live.statsSince)) / 86_400_000 : Infinity;
 }
 
-/** Login roles (not superusers' defaults) that override `name` in this database or everywhere. */
+/** Login roles that set `name` for this database or everywhere: the database's entry wins, as in PostgreSQL. */
 export function roleOverrides(live: LiveFacts, name: string): { role: string; database: string | null; value: string }[] {
-  return live.roleSettings
-    .filter((s) => s.role && s.canLogin && name in s.settings)
-    .map((s) => ({ role: s.role!, database: s.database, value: s.settings[name] }));
+  const byRole = new Map<string, { role: string; database: string | null; value: string }>();
+  for (const s of live.roleSettings) {
+    if (!s.role || !s.canLogin || !(name in s.settings)) continue;
+    const known = byRole.get(s.role);
+    if (!known || (known.database === null && s.database !== null)) byRole.set(s.role, { role: s.role, database: s.database, value: s.settings[name] });
+  }
+  return [...byRole.values()];
 }
 
 /**
@@ -37,7 +41,8 @@ export function checkTimeout(
   const effective = live.settings[name];
   const reported = new Set<string>();
   if (effective && settingMs(effective.value) === 0) {
-    const byRole = effective.source === 'user' || effective.source === 'database user';
+    const byRole =
+      effective.source === 'user' || effective.source === 'database user' || (effective.source === 'unknown' && roleOverrides(live, name).some((o) => o.role === live.currentRole));
     if (byRole) reported.add(live.currentRole);
     report({
       message: `${name} is 0 (disabled) for role ${live.currentRole} on database ${live.currentDatabase} (set by: ${effective.source})`,

@@ -13,11 +13,12 @@ export interface TableRef {
 /**
  * The tables rules look at. Partitions are skipped: they inherit their columns,
  * constraints and indexes from the parent, where the finding (and its fix) belongs.
+ * Rules about rows (statistics, vacuum) ask for them: the rows live in the partitions.
  */
-export function* tablesOf(db: Database): Generator<TableRef> {
+export function* tablesOf(db: Database, options: { partitions?: boolean } = {}): Generator<TableRef> {
   for (const schema of db.schemas) {
     for (const table of schema.tables) {
-      if (table.partitionOf) continue;
+      if (table.partitionOf && !options.partitions) continue;
       yield { schema, table, name: `${schema.name}.${table.name}`, sql: qualifiedName(schema.name, table.name) };
     }
   }

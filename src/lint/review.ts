@@ -70,7 +70,9 @@ export function review(input: ReviewInput): ReviewResult {
   for (const finding of findings) {
     const table = finding.table;
     const tableIgnored = table && ignoredTables.some((re) => re.test(table) || re.test(table.slice(table.indexOf('.') + 1)));
-    if (tableIgnored || matchIgnore(ignores, finding.ruleId, finding.location)) suppressed++;
+    // Asked even when the table is ignored: the comment did match something, so it is not unused.
+    const commentIgnored = matchIgnore(ignores, finding.ruleId, finding.location);
+    if (tableIgnored || commentIgnored) suppressed++;
     else kept.push(finding);
   }
 
@@ -78,15 +80,20 @@ export function review(input: ReviewInput): ReviewResult {
   if (unusedRule && enabled.has(UNUSED_IGNORE)) {
     const known = new Set(RULES.map((r) => r.id));
     const severity = settingFor(unusedRule, config).severity as Severity;
-    for (const ignore of ignores) {
+    // A bare ignore can only be judged when every rule ran (not under --rule).
+    const allRan = RULES.every((r) => r.meta.live || ran.includes(r.id) || settingFor(r, config).severity === 'off');
+    // Every ignore's problems first: an ignore of unused-ignore is marked used only below.
+    const judged = ignores.map((ignore) => {
       const unknown = ignore.rules.filter((id) => !known.has(id));
       const unused = ignore.rules.length
-        ? ignore.rules.filter((id) => known.has(id) && ran.includes(id) && !ignore.used.has(id))
-        : ignore.used.size ? [] : ['any rule'];
-      const problems = [
-        ...unknown.map((id) => `unknown rule "${id}"${didYouMean(id, known)}`),
-        ...unused.map((id) => `nothing to ignore for ${id}`),
-      ];
+        ? ignore.rules.filter((id) => known.has(id) && id !== UNUSED_IGNORE && ran.includes(id) && !ignore.used.has(id))
+        : ignore.used.size || !allRan ? [] : ['any rule'];
+      return {
+        ignore,
+        problems: [...unknown.map((id) => `unknown rule "${id}"${didYouMean(id, known)}`), ...unused.map((id) => `nothing to ignore for ${id}`)],
+      };
+    });
+    for (const { ignore, problems } of judged) {
       if (problems.length && !matchIgnore(ignores.filter((i) => i !== ignore), UNUSED_IGNORE, ignore.span)) {
         kept.push({
           ruleId: UNUSED_IGNORE,

@@ -14,5 +14,7 @@ export function readTextFile(file: string): string {
     throw new SchemawiseError(`cannot read ${file}: ${why}`);
   }
   if (bytes.subarray(0, SNIFF_BYTES).includes(0)) throw new SchemawiseError(`${file} is not a text file`);
-  return bytes.toString('utf8');
+  // Editors on Windows start UTF-8 files with a byte order mark; PostgreSQL's parser would choke on it.
+  const text = bytes.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -12,11 +12,22 @@ function uri(file: string, base: string): string {
 
 /**
  * SARIF 2.1.0 as GitHub code scanning reads it: the rules that ran (with help text), one
- * result per finding with a physical location when the finding came from a file, a logical
- * location (the object) always, and a fingerprint by rule and object so alerts survive edits.
+ * result per finding located in a file, with the object as a logical location too, and a
+ * fingerprint by rule and object so alerts survive edits.
  */
 export function formatSarif(findings: Finding[], rules: readonly Rule<any>[], options: { version: string; baseDir: string }): string {
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  // GitHub rejects a whole file when one result has no physical location: findings from a
+  // live database (no file) are left out; the CLI says how many.
+  const located = findings.filter((f) => f.location);
+  // Two findings of one rule on one object (two stale ignores in a file) need two fingerprints.
+  const seen = new Map<string, number>();
+  const fingerprint = (f: Finding) => {
+    const key = `${f.ruleId}\u0000${f.object}`;
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    return createHash('sha256').update(n > 1 ? `${key}\u0000${n}` : key).digest('hex').slice(0, 32);
+  };
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -40,23 +51,21 @@ export function formatSarif(findings: Finding[], rules: readonly Rule<any>[], op
         },
         // Our columns count code points, not UTF-16 units.
         columnKind: 'unicodeCodePoints',
-        results: findings.map((f) => ({
+        results: located.map((f) => ({
           ruleId: f.ruleId,
           ...(ruleIndex.has(f.ruleId) && { ruleIndex: ruleIndex.get(f.ruleId) }),
           level: LEVEL[f.severity],
           message: { text: `${f.message}. ${f.help}` },
           locations: [
             {
-              ...(f.location && {
-                physicalLocation: {
-                  artifactLocation: { uri: uri(f.location.file, options.baseDir), uriBaseId: '%SRCROOT%' },
-                  region: { startLine: f.location.line, startColumn: f.location.column },
-                },
-              }),
+              physicalLocation: {
+                artifactLocation: { uri: uri(f.location!.file, options.baseDir), uriBaseId: '%SRCROOT%' },
+                region: { startLine: f.location!.line, startColumn: f.location!.column },
+              },
               logicalLocations: [{ fullyQualifiedName: f.object }],
             },
           ],
-          partialFingerprints: { 'schemawise/v1': createHash('sha256').update(`${f.ruleId}\u0000${f.object}`).digest('hex').slice(0, 32) },
+          partialFingerprints: { 'schemawise/v1': fingerprint(f) },
           ...(f.fix && { properties: { fix: f.fix } }),
         })),
       },

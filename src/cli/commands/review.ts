@@ -81,6 +81,7 @@ Examples:
         const config = configFile ? await readConfig(configFile, RULES) : DEFAULT_CONFIG;
         let rules = RULES;
         if (options.rule) {
+          if (!options.rule.length) throw new SchemawiseError('--rule: no rule ids given (comma-separated rule ids, see docs/rules/)');
           const known = new Set(RULES.map((r) => r.id));
           for (const id of options.rule) if (!known.has(id)) throw new SchemawiseError(`--rule ${id}: unknown rule${didYouMean(id, known)}`);
           rules = RULES.filter((r) => options.rule!.includes(r.id));
@@ -125,6 +126,10 @@ Examples:
                 : formatText(findings, summary, options.out ? picocolors.createColors(false) : stdoutColors);
         if (options.out) writeOutput(options.out, text);
         else process.stdout.write(text);
+        const unlocated = findings.filter((f) => !f.location).length;
+        if (options.format === 'sarif' && unlocated && !options.quiet) {
+          process.stderr.write(pc.dim(`${unlocated} finding(s) without a file location (from a live database) are not in the SARIF: GitHub code scanning needs one; use --format json for them\n`));
+        }
 
         if (options.failOn === 'never') return EXIT.ok;
         const threshold = severityRank(options.failOn);

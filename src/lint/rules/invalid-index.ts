@@ -1,4 +1,5 @@
 import { qualifiedName } from '../../model/quote-ident.js';
+import { findTable } from '../model-walk.js';
 import { defineRule } from '../types.js';
 
 export default defineRule({
@@ -23,8 +24,9 @@ CREATE UNIQUE INDEX CONCURRENTLY idx_users_email ON users (email); -- flagged
 CREATE UNIQUE INDEX CONCURRENTLY idx_users_email ON users (email);`,
     ],
   },
-  check({ live, report }) {
+  check({ database, live, report }) {
     for (const ix of live!.invalidIndexes) {
+      if (!findTable(database, { schema: ix.schema, name: ix.table })) continue; // filtered out (--schema, --table)
       const rebuild = ix.definition.replace(/^CREATE (UNIQUE )?INDEX /, (m) => `${m}CONCURRENTLY `);
       report({
         message: `Index ${ix.name} on ${ix.schema}.${ix.table} is invalid: a concurrent build or reindex failed`,

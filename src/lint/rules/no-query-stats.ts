@@ -22,6 +22,8 @@ CREATE EXTENSION pg_stat_statements;`,
   },
   check({ live, report }) {
     const l = live!;
+    // Only superusers and pg_read_all_settings see shared_preload_libraries: unknown is not absent.
+    if (!l.settings.shared_preload_libraries) return;
     const loaded = (l.settings.shared_preload_libraries?.value ?? '').split(',').map((s) => s.trim().replace(/^"|"$/g, '')).includes('pg_stat_statements');
     const installed = l.extensions.includes('pg_stat_statements');
     if (loaded && installed) return;

@@ -28,7 +28,7 @@ CREATE INDEX idx_events_account_id ON events (account_id);`,
     ],
   },
   check({ database, live, options, report }) {
-    for (const t of tablesOf(database)) {
+    for (const t of tablesOf(database, { partitions: true })) {
       const a = live!.tables[t.name];
       if (!a || a.seqScan < options.minSeqScans) continue;
       const perScan = a.seqTupRead / a.seqScan;

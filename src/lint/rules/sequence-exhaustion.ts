@@ -1,4 +1,5 @@
 import { qualifiedName } from '../../model/quote-ident.js';
+import { findTable } from '../model-walk.js';
 import { defineRule } from '../types.js';
 
 const TYPE_MAX: Record<string, number> = { smallint: 32767, integer: 2147483647, bigint: 9223372036854775807 };
@@ -26,8 +27,10 @@ SELECT setval(pg_get_serial_sequence('tickets', 'id'), 1800000000);`,
 SELECT setval(pg_get_serial_sequence('tickets', 'id'), 1800000000);`,
     ],
   },
-  check({ live, options, report }) {
+  check({ database, live, options, report }) {
     for (const s of live!.sequences) {
+      // Only what the model kept (--schema, --table): a column's table, or a free sequence's schema.
+      if (s.column ? !findTable(database, { schema: s.column.schema, name: s.column.table }) : !database.schemas.some((x) => x.name === s.schema)) continue;
       if (s.lastValue === null || s.increment <= 0) continue;
       const columnMax = s.column ? TYPE_MAX[s.column.type] : undefined;
       const limit = Math.min(s.maxValue, columnMax ?? Infinity);
@@ -43,7 +46,7 @@ SELECT setval(pg_get_serial_sequence('tickets', 'id'), 1800000000);`,
           ? `The column is ${s.column!.type} but the sequence stops at ${s.maxValue.toLocaleString('en-US')}: widen the sequence (catalog only).`
           : `At ${s.increment} per insert the remaining ${(limit - s.lastValue).toLocaleString('en-US')} values run out; then every INSERT fails. Migrate the column to bigint now (expand: add a bigint column, backfill in batches, swap in a short transaction) — schemawise migrate plans it.`,
         ...(seqNarrower && {
-          fix: { title: `Let ${s.name} count to the column's limit`, sql: `ALTER SEQUENCE ${qualifiedName(s.schema, s.name)} AS ${s.column!.type};` },
+          fix: { title: `Let ${s.name} count to the column's limit`, sql: `ALTER SEQUENCE ${qualifiedName(s.schema, s.name)} AS ${s.column!.type} NO MAXVALUE;` },
         }),
       });
     }

@@ -31,7 +31,7 @@ accepting writes near 2 billion. A table whose \`age(relfrozenxid)\` is past hal
   },
   check({ database, live, options, report }) {
     const freezeMax = Number(live!.settings.autovacuum_freeze_max_age?.value ?? 200_000_000);
-    for (const t of tablesOf(database)) {
+    for (const t of tablesOf(database, { partitions: true })) {
       const a = live!.tables[t.name];
       if (!a) continue;
       const reasons: string[] = [];
@@ -39,8 +39,8 @@ accepting writes near 2 billion. A table whose \`age(relfrozenxid)\` is past hal
       else if (a.liveRows >= options.minRows && a.modsSinceAnalyze > a.liveRows * options.maxChangedFraction) {
         reasons.push(`${a.modsSinceAnalyze.toLocaleString('en-US')} rows changed since the last ANALYZE (${a.lastAnalyze}), of ${a.liveRows.toLocaleString('en-US')}`);
       }
-      const freeze = a.xidAge > freezeMax * options.maxXidAgeFraction;
-      if (freeze) reasons.push(`age(relfrozenxid) is ${a.xidAge.toLocaleString('en-US')}, ${((a.xidAge / freezeMax) * 100).toFixed(0)}% of autovacuum_freeze_max_age`);
+      const freeze = a.xidAge !== null && a.xidAge > freezeMax * options.maxXidAgeFraction;
+      if (freeze) reasons.push(`age(relfrozenxid) is ${a.xidAge!.toLocaleString('en-US')}, ${((a.xidAge! / freezeMax) * 100).toFixed(0)}% of autovacuum_freeze_max_age`);
       if (!reasons.length) continue;
       report({
         message: `Table ${t.name}: ${reasons.join('; ')}`,
