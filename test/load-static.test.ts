@@ -152,6 +152,13 @@ CREATE TABLE public.x (id int);`);
     expect(hr.views[0]).toMatchObject({ name: 'staff_ids', reads: [{ schema: 'hr', name: 'staff' }] });
   });
 
+  it('places each CREATE SCHEMA element at its own line, not at the CREATE SCHEMA', async () => {
+    const db = await load(`CREATE SCHEMA hr\n  CREATE TABLE staff (id int)\n  CREATE TABLE teams (id int);`);
+    const hr = db.schemas.find((s) => s.name === 'hr')!;
+    expect(hr.tables.map((t) => [t.name, t.span?.line])).toEqual([['staff', 2], ['teams', 3]]);
+    expect(hr.tables[0].columns[0].span?.line).toBe(2);
+  });
+
   it('models views, materialized views, functions, triggers, extensions and comments', async () => {
     const db = await load(`create extension if not exists citext;
 create table t (id int, v citext);

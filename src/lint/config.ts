@@ -35,9 +35,12 @@ export async function readConfig(path: string, rules: readonly Rule<any>[]): Pro
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
-  } catch {
-    throw new SchemawiseError(`${path}: cannot read the config file`);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new SchemawiseError(`${path}: ${code === 'ENOENT' ? 'no such config file' : code === 'EISDIR' ? 'is a directory, not a config file' : `cannot read the config file (${code})`}`);
   }
+  // An empty file is an empty config, in JSON as in YAML.
+  if (!text.trim()) return { file: path, rules: {}, ignoreTables: [] };
   let raw: unknown;
   try {
     raw = /\.ya?ml$/i.test(path) ? (await import('yaml')).parse(text) : JSON.parse(text);
@@ -61,7 +64,11 @@ async function validateConfig(raw: unknown, path: string, rules: readonly Rule<a
     const issue = parsed.error.issues[0];
     const at = issue.path.length ? issue.path.join('.') : '(top level)';
     const hint = issue.code === 'unrecognized_keys' ? didYouMean(issue.keys[0], ['rules', 'ignoreTables']) : '';
-    throw new SchemawiseError(`${path}: ${at}: ${issue.message}${hint}`);
+    // A rule's setting failed every shape of the union: say what the shapes are.
+    const message = issue.path[0] === 'rules' && issue.path.length === 2 && issue.code === 'invalid_union'
+      ? `expected off, error, warning, info or { "severity": ..., "options": { ... } }, got ${JSON.stringify((raw as any)?.rules?.[issue.path[1]])}`
+      : issue.message;
+    throw new SchemawiseError(`${path}: ${at}: ${message}${hint}`);
   }
   const byId = new Map(rules.map((r) => [r.id, r]));
   for (const [id, setting] of Object.entries(parsed.data.rules)) {

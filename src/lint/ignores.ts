@@ -57,7 +57,8 @@ export function collectIgnores(file: string, text: string): Ignore[] {
   for (const match of text.matchAll(DIRECTIVE)) {
     const offset = match.index!;
     const line = lineAt(starts, offset);
-    const span = { file, line, column: offset - starts[line - 1] + 1 };
+    // Columns count code points, as every span does.
+    const span = { file, line, column: [...text.slice(starts[line - 1], offset)].length + 1 };
     const rules = ruleIds(match[2]);
     const base = { file, span, rules, used: new Set<string>() };
     if (match[1]) {

@@ -38,6 +38,7 @@ export function checkTimeout(
   report: (r: { message: string; object: string; help: string; fix?: { title: string; sql: string } }) => void,
 ): void {
   const db = `"${live.currentDatabase.replace(/"/g, '""')}"`;
+  recommended = recommended.replace(/'/g, "''");
   const effective = live.settings[name];
   const reported = new Set<string>();
   if (effective && settingMs(effective.value) === 0) {

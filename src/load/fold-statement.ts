@@ -151,7 +151,9 @@ function foldNode(b: SchemaBuilder, st: ParsedStatement, n: any): void {
       b.searchPath = [n.schemaname, ...saved];
       for (const elt of n.schemaElts ?? []) {
         const [type, node] = Object.entries(elt)[0] as [string, any];
-        foldStatement(b, { ...st, type, node });
+        // The element's own position (its relation's name), not the CREATE SCHEMA line.
+        const location = node.relation?.location ?? node.location;
+        foldStatement(b, { ...st, type, node, span: typeof location === 'number' && location >= 0 ? st.locate(location) : st.span });
         b.counts.modelled--; // counted once, as the CREATE SCHEMA
       }
       b.searchPath = saved;

@@ -71,13 +71,6 @@ Examples:
     .action(
       runAction(async (inputs: string[], options: ReviewOptions) => {
         const configFile = options.config ?? findConfig(process.cwd());
-        if (options.config) {
-          try {
-            readFileSync(options.config);
-          } catch {
-            throw new SchemawiseError(`${options.config}: no such config file`);
-          }
-        }
         const config = configFile ? await readConfig(configFile, RULES) : DEFAULT_CONFIG;
         let rules = RULES;
         if (options.rule) {

@@ -42,7 +42,7 @@ runs out of connections refuses new clients with \`FATAL: sorry, too many client
     if (options.cores > 0 && max > options.cores * options.connectionsPerCore) problems.push(`max_connections is ${max} for ${options.cores} cores`);
     if (!problems.length) return;
     report({
-      message: `Database ${l.currentDatabase}: ${problems.join('; ')}`,
+      message: `The server (seen from database ${l.currentDatabase}): ${problems.join('; ')}`,
       object: `database ${l.currentDatabase}`,
       help: `Put a pooler in front (PgBouncer, transaction mode) with ${pool}, and size max_connections a little above what the pools need (${c.active} active now).`,
     });

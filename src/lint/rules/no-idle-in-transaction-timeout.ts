@@ -13,7 +13,7 @@ export default defineRule({
 snapshot, on any table, so bloat grows database-wide, and an ALTER waiting for its lock queues every other
 query behind it. \`idle_in_transaction_session_timeout\` (PostgreSQL 9.6+) terminates such sessions.`,
     options: { recommended: '60s' },
-    optionDocs: { recommended: 'the value the fix sets' },
+    optionDocs: { recommended: 'the value the fix sets: a duration with its unit (`30s`, `2min`); a bare number means milliseconds' },
     invalid: [
       `SHOW idle_in_transaction_session_timeout; -- flagged
 -- 0`,

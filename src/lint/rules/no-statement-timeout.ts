@@ -14,7 +14,7 @@ waiting on a lock makes every later query on that table queue behind it. Set a t
 or the application role (\`ALTER DATABASE ... SET statement_timeout\`, \`ALTER ROLE ... SET\`); roles that
 run migrations or reports override it with a longer value. It applies to new sessions.`,
     options: { recommended: '30s' },
-    optionDocs: { recommended: 'the value the fix sets' },
+    optionDocs: { recommended: 'the value the fix sets: a duration with its unit (`30s`, `2min`); a bare number means milliseconds' },
     invalid: [
       `-- postgresql.conf keeps the default and no database or role sets it:
 SHOW statement_timeout; -- flagged

@@ -30,7 +30,7 @@ rewrite (VACUUM FULL locks the table; pg_repack does it online). Tune the table'
   check({ database, live, options, report }) {
     for (const t of tablesOf(database, { partitions: true })) {
       const a = live!.tables[t.name];
-      if (!a || a.deadRows < options.minDeadRows) continue;
+      if (!a || a.deadRows === 0 || a.deadRows < options.minDeadRows) continue;
       const fraction = a.deadRows / (a.liveRows + a.deadRows);
       if (fraction < options.maxDeadFraction) continue;
       report({
