@@ -48,14 +48,55 @@ function lineAt(starts: number[], offset: number): number {
   return lo + 1;
 }
 
+/**
+ * Offsets of the `--` that start real line comments: not inside a string, a quoted identifier,
+ * a dollar-quoted body or a block comment, where a directive is text, not a directive.
+ */
+function lineCommentStarts(text: string): Set<number> {
+  const starts = new Set<number>();
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '-' && text[i + 1] === '-') {
+      starts.add(i);
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end + 1;
+    } else if (c === '/' && text[i + 1] === '*') {
+      let depth = 1; // block comments nest in PostgreSQL
+      i += 2;
+      while (i < text.length && depth > 0) {
+        if (text[i] === '/' && text[i + 1] === '*') (depth++, (i += 2));
+        else if (text[i] === '*' && text[i + 1] === '/') (depth--, (i += 2));
+        else i++;
+      }
+    } else if (c === "'" || c === '"') {
+      // a doubled quote inside is an escaped quote: the loop steps over both
+      i++;
+      while (i < text.length && !(text[i] === c && text[i + 1] !== c)) i += text[i] === c ? 2 : 1;
+      i++;
+    } else if (c === '$' && !/[\w$]/.test(text[i - 1] ?? '')) {
+      const tag = /^\$(?:[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(text.slice(i, i + 64));
+      if (!tag) {
+        i++;
+        continue;
+      }
+      const end = text.indexOf(tag[0], i + tag[0].length);
+      i = end < 0 ? text.length : end + tag[0].length;
+    } else i++;
+  }
+  return starts;
+}
+
 /** The ignore directives of one script. Files without the word are not split at all. */
 export function collectIgnores(file: string, text: string): Ignore[] {
   if (!text.includes('schemawise-ignore')) return [];
   const starts = lineStarts(text);
   const chunks = splitSql(text).filter((c) => c.kind === 'sql');
   const ignores: Ignore[] = [];
+  const comments = lineCommentStarts(text);
   for (const match of text.matchAll(DIRECTIVE)) {
     const offset = match.index!;
+    if (!comments.has(offset)) continue;
     const line = lineAt(starts, offset);
     // Columns count code points, as every span does.
     const span = { file, line, column: [...text.slice(starts[line - 1], offset)].length + 1 };
