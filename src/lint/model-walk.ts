@@ -15,14 +15,19 @@ export interface TableRef {
  * constraints and indexes from the parent, where the finding (and its fix) belongs.
  * Rules about rows (statistics, vacuum) ask for them: the rows live in the partitions.
  */
-export function* tablesOf(db: Database, options: { partitions?: boolean } = {}): Generator<TableRef> {
-  for (const schema of db.schemas) {
-    for (const table of schema.tables) {
-      if (table.partitionOf && !options.partitions) continue;
-      yield { schema, table, name: `${schema.name}.${table.name}`, sql: qualifiedName(schema.name, table.name) };
+export function tablesOf(db: Database, options: { partitions?: boolean } = {}): readonly TableRef[] {
+  // Every rule walks the tables: the refs (with their quoted names) are made once per model.
+  let refs = tableRefs.get(db);
+  if (!refs) {
+    const all: TableRef[] = [];
+    for (const schema of db.schemas) {
+      for (const table of schema.tables) all.push({ schema, table, name: `${schema.name}.${table.name}`, sql: qualifiedName(schema.name, table.name) });
     }
+    tableRefs.set(db, (refs = { all, withoutPartitions: all.filter((t) => !t.table.partitionOf) }));
   }
+  return options.partitions ? refs.all : refs.withoutPartitions;
 }
+const tableRefs = new WeakMap<Database, { all: TableRef[]; withoutPartitions: TableRef[] }>();
 
 /** Finds a table by qualified name. */
 export function findTable(db: Database, ref: QualifiedName): Table | undefined {
