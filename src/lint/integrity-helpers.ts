@@ -7,6 +7,7 @@ import { escapeRegExp, nameWords } from './sql-text.js';
 
 /** Whether the expression says `column IS NOT NULL` (alone or as a conjunct). */
 export function requiresNotNull(expression: string, column: string): boolean {
+  if (!/not\s+null/i.test(expression)) return false;
   const name = /^[a-z_][a-z0-9_$]*$/.test(column) ? `(?:${escapeRegExp(column)}|"${escapeRegExp(column)}")` : `"${escapeRegExp(column.replace(/"/g, '""'))}"`;
   const re = new RegExp(`(^|[^\\w$."])${name}\\)?\\s+IS\\s+NOT\\s+NULL\\b`, 'i');
   return re.test(expression) && !/\bOR\b/i.test(expression);

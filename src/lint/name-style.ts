@@ -68,6 +68,8 @@ export const COLUMN_NAME_KEYWORDS: ReadonlySet<string> = new Set([
 export function quotingReason(name: string, kind: 'relation' | 'type'): string | null {
   if (RESERVED_KEYWORDS.has(name)) return `is the reserved word ${name.toUpperCase()}`;
   if (kind === 'type' && COLUMN_NAME_KEYWORDS.has(name)) return `is the keyword ${name.toUpperCase()}, which cannot name a type unquoted`;
+  // The common case, answered without the character-class scans below.
+  if (/^[a-z_][a-z0-9_$]*$/.test(name)) return null;
   // Unquoted identifiers are folded to lower case, so an upper-case letter survives only in quotes.
   if (/[A-Z]/.test(name)) return 'has upper-case letters';
   // The scanner's ident_start is [A-Za-z\200-\377_] and ident_cont adds [0-9$]: non-ASCII letters and a

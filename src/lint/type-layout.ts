@@ -70,6 +70,16 @@ const VARLENA_DOUBLE = new Set(['path', 'polygon', 'int8range', 'tsrange', 'tstz
 
 /** `timestamp(3) with time zone` → `timestamp with time zone`; `character varying(255)` → `character varying`. */
 export function baseTypeName(type: string): { base: string; typmod: number | null; array: boolean } {
+  let parsed = baseTypeNames.get(type);
+  if (!parsed) {
+    if (baseTypeNames.size > 10_000) baseTypeNames.clear();
+    baseTypeNames.set(type, (parsed = parseTypeName(type)));
+  }
+  return parsed;
+}
+const baseTypeNames = new Map<string, { base: string; typmod: number | null; array: boolean }>();
+
+function parseTypeName(type: string): { base: string; typmod: number | null; array: boolean } {
   const array = /\[\]$/.test(type);
   let base = type.replace(/(\[\])+$/, '');
   const mod = /\((\d+)(?:\s*,\s*-?\d+)?\)/.exec(base);
