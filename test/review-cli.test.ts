@@ -275,6 +275,18 @@ CREATE TABLE b (id bigint PRIMARY KEY, u timestamp);
     expect(readFileSync(path.join(dir, 'report.txt'), 'utf8')).toMatch(/^schema\.sql\n {2}2:1 {3}error {4}Table public\.events has no primary key/);
   });
 
+  it('schemawise rules lists every rule by category, as text and JSON', () => {
+    const dir = project();
+    const text = run(['rules'], dir);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^naming\n {2}column-name-style +warning {2}Column names are snake_case/m);
+    expect(text.stdout).toMatch(/^ {2}table-name-style +warning {2}Table names are snake_case/m);
+    expect(text.stdout).toMatch(/ {2}unused-index +warning {2}\(live\) /);
+    const json = JSON.parse(run(['rules', '--format', 'json'], dir).stdout);
+    expect(json).toHaveLength(50);
+    expect(json.find((r: any) => r.id === 'too-many-indexes')).toMatchObject({ category: 'indexes', severity: 'warning', live: false, options: { max: 8 } });
+  });
+
   it.skipIf(!serverUrl)('reviews a live database with the live rules', () => {
     const dir = project();
     const { code, stdout } = run(['review', serverUrl!, '--rule', 'no-query-stats,require-primary-key', '--format', 'json', '--fail-on', 'never', '-q'], dir);

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { registerErd } from './commands/erd.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerReview } from './commands/review.js';
+import { registerRules } from './commands/rules.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 
@@ -20,5 +21,6 @@ program.exitOverride((error) => {
 registerInspect(program);
 registerErd(program);
 registerReview(program);
+registerRules(program);
 
 await program.parseAsync();
