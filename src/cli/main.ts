@@ -1,16 +1,15 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerErd } from './commands/erd.js';
+import { PACKAGE_VERSION } from './package-version.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerReview } from './commands/review.js';
 import { registerRules } from './commands/rules.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 
 const program = new Command('schemawise')
   .description('Design and review PostgreSQL schemas for performance, scalability and data integrity.')
-  .version(pkg.version)
+  .version(PACKAGE_VERSION)
   .showHelpAfterError('(run with --help for usage)');
 program.configureOutput({ outputError: (text, write) => write(text) });
 // commander's own usage errors (unknown option, missing argument) exit 2 like ours.

@@ -45,7 +45,7 @@ export function typeNameParts(type: string): string[] {
   return parts;
 }
 
-function findDomain(db: Database, type: string, fromSchema: string): { schema: Schema; domain: Domain } | undefined {
+export function findDomain(db: Database, type: string, fromSchema: string): { schema: Schema; domain: Domain } | undefined {
   // A type without schema is in pg_catalog or public (the model's spelling); the column's own
   // schema is a fallback for loaders that keep a name bare on the search_path.
   const parts = typeNameParts(type);

@@ -2,7 +2,7 @@ import { quoteIdent } from '../model/quote-ident.js';
 import type { Column, Database, Domain, Table } from '../model/types.js';
 import type { TableRef } from './model-walk.js';
 import { fillPattern } from './naming.js';
-import { resolveType } from './column-types.js';
+import { findDomain, resolveType } from './column-types.js';
 import { escapeRegExp, nameWords } from './sql-text.js';
 
 /** Whether the expression says `column IS NOT NULL` (alone or as a conjunct). */
@@ -15,10 +15,7 @@ export function requiresNotNull(expression: string, column: string): boolean {
 
 /** The domain a column type names, if any: `amount` (in `public` or the table's schema) or `sales.amount`. */
 export function domainOf(db: Database, schema: string, type: string): Domain | undefined {
-  const dot = type.lastIndexOf('.');
-  const [s, name] = dot > 0 && !type.startsWith('"') ? [type.slice(0, dot), type.slice(dot + 1)] : [null, type];
-  const look = (sn: string) => db.schemas.find((x) => x.name === sn)?.domains.find((d) => d.name === name);
-  return s ? look(s) : look(schema) ?? look('public');
+  return findDomain(db, type, schema)?.domain;
 }
 
 /** The type with domains resolved to their base type. */

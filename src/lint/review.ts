@@ -4,6 +4,7 @@ import type { Database, Span } from '../model/types.js';
 import { didYouMean } from '../did-you-mean.js';
 import { DEFAULT_CONFIG, settingFor, type Config } from './config.js';
 import { collectIgnores, matchIgnore, type Ignore } from './ignores.js';
+import { findTable } from './model-walk.js';
 import { RULES } from './rules/index.js';
 import type { Finding, LiveFacts, Rule, Severity } from './types.js';
 
@@ -112,7 +113,7 @@ export function review(input: ReviewInput): ReviewResult {
 
 function tableSpan(db: Database, table: string): Span | undefined {
   const dot = table.indexOf('.');
-  return db.schemas.find((s) => s.name === table.slice(0, dot))?.tables.find((t) => t.name === table.slice(dot + 1))?.span;
+  return findTable(db, { schema: table.slice(0, dot), name: table.slice(dot + 1) })?.span;
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {

@@ -1,4 +1,5 @@
 import type { Database, Domain, Enum } from '../model/types.js';
+import { typeNameParts } from './column-types.js';
 
 /**
  * How PostgreSQL stores a value of a type in a heap row: `typlen` and `typalign` of
@@ -89,16 +90,12 @@ function parseTypeName(type: string): { base: string; typmod: number | null; arr
   return { base, typmod: mod ? Number(mod[1]) : null, array };
 }
 
-function splitQualified(name: string): { schema: string | null; name: string } {
-  const parts: string[] = [];
-  const re = /"((?:[^"]|"")*)"|([^."]+)/g;
-  for (let m; (m = re.exec(name)); ) parts.push(m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]);
-  return parts.length === 2 ? { schema: parts[0], name: parts[1] } : { schema: null, name: parts[0] ?? name };
-}
 
 /** Finds a user type by the name a column spells: qualified, or unqualified meaning `public` (or the only schema holding it). */
 function lookup<T extends { name: string }>(db: Database, type: string, pick: (s: Database['schemas'][number]) => T[]): T | undefined {
-  const { schema, name } = splitQualified(type);
+  const parts = typeNameParts(type);
+  const name = parts[parts.length - 1];
+  const schema = parts.length > 1 ? parts[0] : null;
   if (schema !== null) {
     const holder = db.schemas.find((s) => s.name === schema);
     return holder && pick(holder).find((t) => t.name === name);

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { didYouMean } from '../../did-you-mean.js';
 import { SchemawiseError } from '../../errors.js';
@@ -20,7 +19,8 @@ import picocolors from 'picocolors';
 import { colors as pc, stdoutColors } from '../colors.js';
 import { EXIT, runAction } from '../run-action.js';
 import { writeOutput } from '../write-output.js';
-import { loadForCommand, withInputOptions, type InputOptions } from './shared-options.js';
+import { list, loadForCommand, withInputOptions, type InputOptions } from './shared-options.js';
+import { PACKAGE_VERSION } from '../package-version.js';
 
 interface ReviewOptions extends InputOptions {
   format: 'text' | 'json' | 'sarif' | 'markdown';
@@ -32,8 +32,6 @@ interface ReviewOptions extends InputOptions {
   baseline?: string;
   writeBaseline?: string;
 }
-
-const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 
 export function registerReview(program: Command): void {
   withInputOptions(
@@ -108,12 +106,11 @@ Examples:
           else if (!options.quiet) process.stderr.write(pc.dim(`no finding has a fix: ${options.fixSql} not written\n`));
         }
 
-        const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
         const text =
           options.format === 'json'
             ? formatJson(findings, summary)
             : options.format === 'sarif'
-              ? formatSarif(findings, rules, { version: pkg.version, baseDir: process.cwd() })
+              ? formatSarif(findings, rules, { version: PACKAGE_VERSION, baseDir: process.cwd() })
               : options.format === 'markdown'
                 ? formatMarkdown(findings, summary)
                 : formatText(findings, summary, options.out ? picocolors.createColors(false) : stdoutColors);

@@ -12,7 +12,7 @@ export interface InputOptions {
   verbose?: boolean;
 }
 
-const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+export const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 
 /** The options every command that reads a schema takes. */
 export function withInputOptions(command: Command): Command {
