@@ -7,8 +7,9 @@ export type Severity = 'error' | 'warning' | 'info';
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 export const severityRank = (s: Severity) => (s === 'error' ? 2 : s === 'warning' ? 1 : 0);
 
-export type Category = 'naming' | 'types' | 'integrity' | 'indexes' | 'scale' | 'operations';
-export const CATEGORIES: readonly Category[] = ['naming', 'types', 'integrity', 'indexes', 'scale', 'operations'];
+/** `migrations` holds the statement rules of `migrate lint`; the others are review's. */
+export type Category = 'naming' | 'types' | 'integrity' | 'indexes' | 'scale' | 'operations' | 'migrations';
+export const CATEGORIES: readonly Category[] = ['naming', 'types', 'integrity', 'indexes', 'scale', 'operations', 'migrations'];
 
 export interface Fix {
   title: string;

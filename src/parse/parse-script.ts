@@ -51,10 +51,14 @@ const DATA_OR_SESSION = new Set([
   'call', 'load', 'table', 'security', 'import',
 ]);
 
-/** Splits and parses a SQL script; throws `SchemawiseError` at the first syntax error. */
-export function parseScript(file: string, text: string): ParsedScript {
+/**
+ * Splits and parses a SQL script; throws `SchemawiseError` at the first syntax error.
+ * `all` parses data and session statements too (the migration linter judges BEGIN, SET,
+ * VACUUM FULL, TRUNCATE); a schema load skips them unparsed.
+ */
+export function parseScript(file: string, text: string, options: { all?: boolean } = {}): ParsedScript {
   const result: ParsedScript = { statements: [], notes: [], skipped: 0 };
-  for (const st of parseStatements(file, text, result)) result.statements.push(st);
+  for (const st of parseStatements(file, text, result, options)) result.statements.push(st);
   return result;
 }
 
@@ -63,7 +67,12 @@ export function parseScript(file: string, text: string): ParsedScript {
  * lets its parse tree die young: holding every tree of a large dump at once made garbage
  * collection the largest cost of a static load. Notes and skipped counts go to `into`.
  */
-export function* parseStatements(file: string, text: string, into: { notes: Note[]; skipped: number }): Generator<ParsedStatement> {
+export function* parseStatements(
+  file: string,
+  text: string,
+  into: { notes: Note[]; skipped: number },
+  options: { all?: boolean } = {},
+): Generator<ParsedStatement> {
   const positions = new SourcePositions(file, text);
 
   for (const chunk of splitSql(text)) {
@@ -73,10 +82,11 @@ export function* parseStatements(file: string, text: string, into: { notes: Note
     }
     const keyword = /^[A-Za-z_]+/.exec(chunk.text)?.[0].toLowerCase() ?? '';
     if (
-      DATA_OR_SESSION.has(keyword) ||
+      !options.all &&
+      (DATA_OR_SESSION.has(keyword) ||
       (keyword === 'select' && !/set_config|\binto\b/i.test(chunk.text)) ||
       ((keyword === 'set' || keyword === 'reset') && !/search_path/i.test(chunk.text)) ||
-      (keyword === 'with' && !/^with\b[\s\S]*\bset_config\b/i.test(chunk.text))
+      (keyword === 'with' && !/^with\b[\s\S]*\bset_config\b/i.test(chunk.text)))
     ) {
       into.skipped++;
       continue;
