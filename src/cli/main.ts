@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerErd } from './commands/erd.js';
 import { PACKAGE_VERSION } from './package-version.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerMigrate } from './commands/migrate.js';
 import { registerReview } from './commands/review.js';
 import { registerRules } from './commands/rules.js';
 
@@ -21,5 +22,6 @@ registerInspect(program);
 registerErd(program);
 registerReview(program);
 registerRules(program);
+registerMigrate(program);
 
 await program.parseAsync();
