@@ -38,7 +38,7 @@ export interface DDLOptions {
   header?: string;
 }
 
-interface Located<T> {
+export interface Located<T> {
   schema: string;
   object: T;
 }
@@ -170,7 +170,7 @@ function orderedTypes(domains: Located<Domain>[], composites: Located<CompositeT
 
 const isDomain = (t: Domain | CompositeType): t is Domain => 'checks' in t;
 
-function createDomain(name: string, d: Domain): string {
+export function createDomain(name: string, d: Domain): string {
   const clauses = [`CREATE DOMAIN ${name} AS ${d.type}`];
   if (d.default !== null) clauses.push(`DEFAULT ${d.default}`);
   if (d.notNull) clauses.push('NOT NULL');
@@ -178,7 +178,7 @@ function createDomain(name: string, d: Domain): string {
   return clauses.join('\n    ') + ';';
 }
 
-function createComposite(name: string, c: CompositeType): string {
+export function createComposite(name: string, c: CompositeType): string {
   return `CREATE TYPE ${name} AS (${block(c.attributes.map((a) => `${quoteIdent(a.name)} ${a.type}`))});`;
 }
 
@@ -187,7 +187,7 @@ function block(items: string[]): string {
   return items.length ? `\n    ${items.join(',\n    ')}\n` : '';
 }
 
-function createTable(t: Located<Table>, parents: Located<Table>[]): string {
+export function createTable(t: Located<Table>, parents: Located<Table>[]): string {
   const table = t.object;
   // An INHERITS child gets the parents' columns (defaults, NOT NULL, generation) and
   // inheritable CHECKs; a column is written only where the child adds to it.
@@ -207,7 +207,7 @@ function createTable(t: Located<Table>, parents: Located<Table>[]): string {
  * TABLE for each column default or NOT NULL of its own (rather than `col WITH OPTIONS`, which
  * the static loader does not read).
  */
-function createPartition(t: Located<Table>, located: Located<Table>): string {
+export function createPartition(t: Located<Table>, located: Located<Table>): string {
   const table = t.object;
   const parent = located.object;
   const alters = table.columns.flatMap((c) => {
@@ -230,7 +230,7 @@ function createPartition(t: Located<Table>, located: Located<Table>): string {
 }
 
 /** The CHECKs a table does not inherit (by name) from its parents. */
-function ownChecks(table: Table, parents: Table[]): CheckConstraint[] {
+export function ownChecks(table: Table, parents: Table[]): CheckConstraint[] {
   return table.checks.filter((c) => !parents.some((p) => p.checks.some((pc) => !pc.noInherit && pc.name === c.name)));
 }
 
@@ -245,7 +245,7 @@ function columnOrExpression(table: Table, key: string): string {
   return table.columns.some((c) => c.name === key) ? quoteIdent(key) : `(${key})`;
 }
 
-function columnDefinition(c: Column): string {
+export function columnDefinition(c: Column): string {
   const parts = [quoteIdent(c.name), c.type];
   if (c.collation) parts.push(`COLLATE ${quoteIdent(c.collation)}`);
   if (c.identity) parts.push(`GENERATED ${c.identity.toUpperCase()} AS IDENTITY`);
@@ -270,7 +270,7 @@ function sameColumn(inherited: Column, column: Column): boolean {
 }
 
 /** PRIMARY KEY, UNIQUE, the given CHECKs (those not NOT VALID) and EXCLUDE, as table constraints. */
-function tableConstraints(table: Table, checks: CheckConstraint[]): string[] {
+export function tableConstraints(table: Table, checks: CheckConstraint[]): string[] {
   const cols = (names: string[]) => names.map(quoteIdent).join(', ');
   const items: string[] = [];
   const include = (c: { include?: string[] }) => (c.include?.length ? ` INCLUDE (${cols(c.include)})` : '');
@@ -284,11 +284,11 @@ function tableConstraints(table: Table, checks: CheckConstraint[]): string[] {
   return items;
 }
 
-function checkClause(c: CheckConstraint): string {
+export function checkClause(c: CheckConstraint): string {
   return `CONSTRAINT ${quoteIdent(c.name)} CHECK (${c.expression})${c.noInherit ? ' NO INHERIT' : ''}`;
 }
 
-function exclusionClause(table: Table, x: ExclusionConstraint): string {
+export function exclusionClause(table: Table, x: ExclusionConstraint): string {
   // A schema-qualified operator is only accepted in OPERATOR() syntax.
   const operator = (op: string) => (op.includes('.') ? `OPERATOR(${op})` : op);
   const elements = x.elements.map((e) => `${columnOrExpression(table, e.key)} WITH ${operator(e.operator)}`);
@@ -296,32 +296,32 @@ function exclusionClause(table: Table, x: ExclusionConstraint): string {
   return `CONSTRAINT ${quoteIdent(x.name)} EXCLUDE USING ${x.method} (${elements.join(', ')})${where}`;
 }
 
-function deferral(c: { deferrable?: boolean; initiallyDeferred?: boolean }): string {
+export function deferral(c: { deferrable?: boolean; initiallyDeferred?: boolean }): string {
   return (c.deferrable || c.initiallyDeferred ? ' DEFERRABLE' : '') + (c.initiallyDeferred ? ' INITIALLY DEFERRED' : '');
 }
 
-function sameUniqueShape(a: UniqueConstraint, b: UniqueConstraint): boolean {
+export function sameUniqueShape(a: UniqueConstraint, b: UniqueConstraint): boolean {
   return a.columns.join('\0') === b.columns.join('\0') && a.nullsNotDistinct === b.nullsNotDistinct;
 }
 
-function sameExclusionShape(a: ExclusionConstraint, b: ExclusionConstraint): boolean {
+export function sameExclusionShape(a: ExclusionConstraint, b: ExclusionConstraint): boolean {
   return JSON.stringify([a.method, a.elements, a.where]) === JSON.stringify([b.method, b.elements, b.where]);
 }
 
-function sameIndexShape(a: Index, b: Index): boolean {
+export function sameIndexShape(a: Index, b: Index): boolean {
   return JSON.stringify([a.unique, a.method, a.keys, a.where, a.include, !!a.nullsNotDistinct]) === JSON.stringify([b.unique, b.method, b.keys, b.where, b.include, !!b.nullsNotDistinct]);
 }
 
-function sameForeignKeyShape(a: ForeignKey, b: ForeignKey): boolean {
+export function sameForeignKeyShape(a: ForeignKey, b: ForeignKey): boolean {
   return JSON.stringify([a.columns, a.refTable, a.refColumns]) === JSON.stringify([b.columns, b.refTable, b.refColumns]);
 }
 
 /** pg_get_viewdef's text ends with `;`; the statement adds its own. */
-function viewQuery(v: View): string {
+export function viewQuery(v: View): string {
   return v.definition.trim().replace(/;\s*$/, '');
 }
 
-function createIndex(table: string, index: Index): string {
+export function createIndex(table: string, index: Index): string {
   const keys = index.keys.map(indexKey).join(', ');
   const include = index.include.length ? ` INCLUDE (${index.include.map(quoteIdent).join(', ')})` : '';
   const nulls = index.nullsNotDistinct ? ' NULLS NOT DISTINCT' : '';
@@ -339,7 +339,7 @@ function indexKey(k: IndexKey): string {
   return parts.join(' ');
 }
 
-function foreignKeyClause(fk: ForeignKey): string {
+export function foreignKeyClause(fk: ForeignKey): string {
   const cols = (names: string[]) => names.map(quoteIdent).join(', ');
   const action = (event: string, a: ReferentialAction) => (a === 'no action' ? '' : ` ON ${event} ${a.toUpperCase()}`);
   // Without a column list REFERENCES means the referenced table's primary key.
@@ -385,7 +385,7 @@ function comments(db: Database): string[] {
  * A string constant that means the same whatever `standard_conforming_strings` says: with a
  * backslash in it, an escape string (E'...') where the backslash is doubled.
  */
-function quoteLiteral(text: string): string {
+export function quoteLiteral(text: string): string {
   const body = text.replace(/'/g, "''");
   return text.includes('\\') ? `E'${body.replace(/\\/g, '\\\\')}'` : `'${body}'`;
 }

@@ -1,0 +1,692 @@
+import type { Change, Constraint, DiffResult } from '../diff/changes.js';
+import type { LockLevel } from '../lint/migration-types.js';
+import { qualifiedName, quoteIdent } from '../model/quote-ident.js';
+import type { Column, Database, ForeignKey, Index, QualifiedName, Table, Trigger, View } from '../model/types.js';
+import {
+  checkClause,
+  columnDefinition,
+  createComposite,
+  createDomain,
+  createIndex,
+  createPartition,
+  createTable,
+  exclusionClause,
+  foreignKeyClause,
+  quoteLiteral,
+  viewQuery,
+  type Located,
+} from '../report/ddl.js';
+import { DATA_LOSS, type Hazard, type Phase, type Plan, type PlannedStatement, type PlanOptions } from './plan-types.js';
+import { typeChange } from './type-change.js';
+
+/**
+ * Ordering steps. Drops run before creates, dependants before what they depend on when
+ * dropping and after when creating: triggers and views first out and last in, foreign keys
+ * out before the keys and tables they reference, in after them.
+ */
+const STEP = {
+  rename: 10,
+  dropTrigger: 20,
+  dropView: 22,
+  dropForeignKey: 24,
+  detach: 26,
+  dropConstraint: 28,
+  dropIndexWithColumn: 29,
+  dropColumn: 30,
+  dropTable: 32,
+  dropType: 35,
+  dropExtension: 36,
+  dropSchema: 38,
+  createSchema: 40,
+  createExtension: 42,
+  createEnum: 44,
+  createType: 46,
+  createSequence: 48,
+  createTable: 50,
+  setUnlogged: 52,
+  addColumn: 54,
+  alterColumn: 56,
+  /** After the column defaults that used them are gone. */
+  dropSequence: 57,
+  attach: 58,
+  addConstraint: 60,
+  addIndex: 62,
+  addForeignKey: 64,
+  validate: 65,
+  createView: 66,
+  createTrigger: 68,
+  ownSequence: 70,
+  comment: 72,
+} as const;
+
+const name = (qn: QualifiedName) => qualifiedName(qn.schema, qn.name);
+
+interface Context {
+  options: Required<PlanOptions>;
+  from: Database;
+  to: Database;
+  /** Tables created by this plan: no one else uses them yet, no lock or rewrite matters. */
+  newTables: Set<string>;
+  /** Tables dropped by this plan. */
+  droppedTables: Set<string>;
+  /** Columns dropped, `schema.table.column`. */
+  droppedColumns: Set<string>;
+  /** Unique keys this plan attaches USING INDEX in the validate phase: `schema.table(cols)`. */
+  lateKeys: Set<string>;
+  out: PlannedStatement[];
+}
+
+/** Turns changes into ordered statements, each with its reverse, lock, cost and hazards. */
+export function planChanges(diff: DiffResult, options: PlanOptions = {}): Plan {
+  const ctx: Context = {
+    options: { offline: options.offline ?? false, pgVersion: options.pgVersion ?? 15 },
+    from: diff.from,
+    to: diff.to,
+    newTables: new Set(diff.changes.flatMap((c) => (c.kind === 'create-table' ? [`${c.schema}.${c.table.name}`] : []))),
+    droppedTables: new Set(diff.changes.flatMap((c) => (c.kind === 'drop-table' ? [`${c.schema}.${c.table.name}`] : []))),
+    droppedColumns: new Set(diff.changes.flatMap((c) => (c.kind === 'drop-column' ? [`${c.table.schema}.${c.table.name}.${c.column.name}`] : []))),
+    lateKeys: new Set(),
+    out: [],
+  };
+  // Keys first: a foreign key added in the same plan must know where its referenced key lands.
+  const ordered = [...diff.changes].sort((a, b) => Number(b.kind === 'add-constraint' && b.constraint.type !== 'foreign-key') - Number(a.kind === 'add-constraint' && a.constraint.type !== 'foreign-key'));
+  for (const change of ordered) planChange(change, ctx);
+  const statements = ctx.out
+    .map((s, i) => ({ s, i }))
+    .sort((x, y) => x.s.step - y.s.step || x.i - y.i)
+    .map(({ s }) => s);
+  // Drops of dependent objects in dependency order (views over views, children before parents).
+  return { statements, hazards: statements.flatMap((s) => s.hazards) };
+}
+
+type Emit = Omit<PlannedStatement, 'change' | 'hazards' | 'rewrites' | 'scans' | 'phase'> & Partial<Pick<PlannedStatement, 'hazards' | 'rewrites' | 'scans' | 'phase'>>;
+
+function planChange(change: Change, ctx: Context): void {
+  const emit = (s: Emit): void => {
+    ctx.out.push({ phase: 'main', hazards: [], rewrites: false, scans: false, ...s, change, ...(ctx.options.offline && { phase: 'main' }) });
+  };
+  const isNew = (qn: QualifiedName) => ctx.newTables.has(`${qn.schema}.${qn.name}`);
+  const lock = (qn: QualifiedName, level: LockLevel) => (isNew(qn) ? {} : { lock: { level, on: name(qn) } });
+  const online = !ctx.options.offline;
+
+  switch (change.kind) {
+    case 'create-schema':
+      return emit({ sql: `CREATE SCHEMA ${quoteIdent(change.schema)};`, reverse: `DROP SCHEMA ${quoteIdent(change.schema)};`, step: STEP.createSchema });
+    case 'drop-schema':
+      return emit({
+        sql: `DROP SCHEMA ${quoteIdent(change.schema)};`,
+        reverse: `CREATE SCHEMA ${quoteIdent(change.schema)};`,
+        step: STEP.dropSchema,
+        hazards: [{ kind: 'drop-schema', message: `schema ${change.schema} is dropped` }],
+      });
+    case 'create-extension':
+      return emit({
+        sql: `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(change.extension.name)} WITH SCHEMA ${quoteIdent(change.extension.schema)};`,
+        reverse: `DROP EXTENSION IF EXISTS ${quoteIdent(change.extension.name)};`,
+        step: STEP.createExtension,
+      });
+    case 'drop-extension':
+      return emit({
+        sql: `DROP EXTENSION ${quoteIdent(change.extension.name)};`,
+        reverse: `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(change.extension.name)} WITH SCHEMA ${quoteIdent(change.extension.schema)};`,
+        step: STEP.dropExtension,
+      });
+    case 'create-enum': {
+      const qn = qualifiedName(change.schema, change.enum.name);
+      return emit({ sql: `CREATE TYPE ${qn} AS ENUM (${change.enum.values.map(quoteLiteral).join(', ')});`, reverse: `DROP TYPE ${qn};`, step: STEP.createEnum });
+    }
+    case 'drop-enum': {
+      const qn = qualifiedName(change.schema, change.enum.name);
+      return emit({ sql: `DROP TYPE ${qn};`, reverse: `CREATE TYPE ${qn} AS ENUM (${change.enum.values.map(quoteLiteral).join(', ')});`, step: STEP.dropType });
+    }
+    case 'add-enum-value': {
+      const qn = qualifiedName(change.schema, change.enum);
+      const where = change.after !== undefined ? ` AFTER ${quoteLiteral(change.after)}` : change.before !== undefined ? ` BEFORE ${quoteLiteral(change.before)}` : '';
+      // No DROP VALUE exists: the first value added carries the swap back to the old type
+      // (reverses run in reverse order, so it runs after the others' empty reverses).
+      const first = ctx.out.every((s) => s.change.kind !== 'add-enum-value' || s.change.enum !== change.enum || s.change.schema !== change.schema);
+      return emit({
+        sql: `ALTER TYPE ${qn} ADD VALUE IF NOT EXISTS ${quoteLiteral(change.value)}${where};`,
+        reverse: first ? enumSwap(change.schema, change.previous, change.columns).join('\n') : null,
+        step: STEP.createEnum,
+      });
+    }
+    case 'replace-enum':
+      return planEnumSwap(change, emit);
+    case 'create-domain': {
+      const qn = qualifiedName(change.schema, change.domain.name);
+      return emit({ sql: createDomain(qn, change.domain), reverse: `DROP DOMAIN ${qn};`, step: STEP.createType });
+    }
+    case 'drop-domain': {
+      const qn = qualifiedName(change.schema, change.domain.name);
+      return emit({ sql: `DROP DOMAIN ${qn};`, reverse: createDomain(qn, change.domain), step: STEP.dropType });
+    }
+    case 'alter-domain': {
+      const qn = qualifiedName(change.schema, change.to.name);
+      const { from, to } = change;
+      if (from.default !== to.default) {
+        emit({
+          sql: `ALTER DOMAIN ${qn} ${to.default === null ? 'DROP DEFAULT' : `SET DEFAULT ${to.default}`};`,
+          reverse: `ALTER DOMAIN ${qn} ${from.default === null ? 'DROP DEFAULT' : `SET DEFAULT ${from.default}`};`,
+          step: STEP.createType,
+        });
+      }
+      if (from.notNull !== to.notNull) {
+        emit({ sql: `ALTER DOMAIN ${qn} ${to.notNull ? 'SET' : 'DROP'} NOT NULL;`, reverse: `ALTER DOMAIN ${qn} ${from.notNull ? 'SET' : 'DROP'} NOT NULL;`, step: STEP.createType, scans: to.notNull });
+      }
+      for (const c of from.checks) {
+        if (to.checks.some((x) => x.name === c.name && x.expression === c.expression)) continue;
+        emit({ sql: `ALTER DOMAIN ${qn} DROP CONSTRAINT ${quoteIdent(c.name)};`, reverse: `ALTER DOMAIN ${qn} ADD CONSTRAINT ${quoteIdent(c.name)} CHECK (${c.expression});`, step: STEP.dropType });
+      }
+      for (const c of to.checks) {
+        if (from.checks.some((x) => x.name === c.name && x.expression === c.expression)) continue;
+        emit({ sql: `ALTER DOMAIN ${qn} ADD CONSTRAINT ${quoteIdent(c.name)} CHECK (${c.expression});`, reverse: `ALTER DOMAIN ${qn} DROP CONSTRAINT ${quoteIdent(c.name)};`, step: STEP.createType, scans: true });
+      }
+      return;
+    }
+    case 'create-composite': {
+      const qn = qualifiedName(change.schema, change.type.name);
+      return emit({ sql: createComposite(qn, change.type), reverse: `DROP TYPE ${qn};`, step: STEP.createType });
+    }
+    case 'drop-composite': {
+      const qn = qualifiedName(change.schema, change.type.name);
+      return emit({ sql: `DROP TYPE ${qn};`, reverse: createComposite(qn, change.type), step: STEP.dropType });
+    }
+    case 'create-sequence': {
+      const qn = qualifiedName(change.schema, change.sequence.name);
+      emit({ sql: `CREATE SEQUENCE ${qn} AS ${change.sequence.type};`, reverse: `DROP SEQUENCE ${qn};`, step: STEP.createSequence });
+      const owner = change.sequence.ownedBy;
+      if (owner) emit({ sql: `ALTER SEQUENCE ${qn} OWNED BY ${name(owner.table)}.${quoteIdent(owner.column)};`, reverse: `ALTER SEQUENCE ${qn} OWNED BY NONE;`, step: STEP.ownSequence });
+      return;
+    }
+    case 'drop-sequence': {
+      const qn = qualifiedName(change.schema, change.sequence.name);
+      const owner = change.sequence.ownedBy;
+      // An owned sequence would go with its column or table; released first, it is dropped
+      // here and its reverse re-creates it before the table that uses it.
+      if (owner) emit({ sql: `ALTER SEQUENCE ${qn} OWNED BY NONE;`, reverse: `ALTER SEQUENCE ${qn} OWNED BY ${name(owner.table)}.${quoteIdent(owner.column)};`, step: STEP.dropTrigger });
+      return emit({
+        sql: `DROP SEQUENCE ${qn};`,
+        reverse: `CREATE SEQUENCE ${qn} AS ${change.sequence.type};`,
+        step: STEP.dropSequence,
+        lost: `sequence ${qn} restarts at 1`,
+        hazards: [{ kind: 'drop-sequence', message: `sequence ${qn} is dropped: its position is lost` }],
+      });
+    }
+    case 'alter-sequence': {
+      const qn = qualifiedName(change.schema, change.to.name);
+      const { from, to } = change;
+      if (from.type !== to.type) emit({ sql: `ALTER SEQUENCE ${qn} AS ${to.type};`, reverse: `ALTER SEQUENCE ${qn} AS ${from.type};`, step: STEP.createSequence });
+      if (JSON.stringify(from.ownedBy) !== JSON.stringify(to.ownedBy)) {
+        const owned = (o: typeof from.ownedBy) => (o ? `${name(o.table)}.${quoteIdent(o.column)}` : 'NONE');
+        emit({ sql: `ALTER SEQUENCE ${qn} OWNED BY ${owned(to.ownedBy)};`, reverse: `ALTER SEQUENCE ${qn} OWNED BY ${owned(from.ownedBy)};`, step: STEP.ownSequence });
+      }
+      return;
+    }
+    case 'create-table':
+      return planCreateTable(change.schema, change.table, ctx, emit);
+    case 'drop-table': {
+      const qn = { schema: change.schema, name: change.table.name };
+      // Its foreign keys go first (explicitly, so the reverse puts them back after the table).
+      for (const fk of change.table.foreignKeys) {
+        if (inheritedForeignKey(ctx.from, change.table, fk)) continue;
+        emit({ sql: `ALTER TABLE ${name(qn)} DROP CONSTRAINT ${quoteIdent(fk.name)};`, reverse: `ALTER TABLE ${name(qn)} ADD ${foreignKeyClause(fk)};`, step: STEP.dropForeignKey, ...lock(qn, 'ACCESS EXCLUSIVE') });
+      }
+      const create = createTableStatements(change.schema, change.table, ctx.from);
+      return emit({
+        sql: `DROP TABLE ${name(qn)};`,
+        reverse: create.join('\n'),
+        step: STEP.dropTable + depth(change.table, ctx.from) / 100,
+        lock: { level: 'ACCESS EXCLUSIVE', on: name(qn) },
+        lost: `the rows of ${name(qn)}`,
+        hazards: [{ kind: 'drop-table', message: `table ${name(qn)} is dropped with its rows` }],
+      });
+    }
+    case 'rename-table': {
+      const from = qualifiedName(change.schema, change.from);
+      const to = qualifiedName(change.schema, change.to);
+      return emit({ sql: `ALTER TABLE ${from} RENAME TO ${quoteIdent(change.to)};`, reverse: `ALTER TABLE ${to} RENAME TO ${quoteIdent(change.from)};`, step: STEP.rename, lock: { level: 'ACCESS EXCLUSIVE', on: from } });
+    }
+    case 'rename-column': {
+      const t = name(change.table);
+      return emit({
+        sql: `ALTER TABLE ${t} RENAME COLUMN ${quoteIdent(change.from)} TO ${quoteIdent(change.to)};`,
+        reverse: `ALTER TABLE ${t} RENAME COLUMN ${quoteIdent(change.to)} TO ${quoteIdent(change.from)};`,
+        step: STEP.rename + 1,
+        lock: { level: 'ACCESS EXCLUSIVE', on: t },
+      });
+    }
+    case 'set-unlogged': {
+      const t = name(change.table);
+      return emit({
+        sql: `ALTER TABLE ${t} SET ${change.unlogged ? 'UNLOGGED' : 'LOGGED'};`,
+        reverse: `ALTER TABLE ${t} SET ${change.unlogged ? 'LOGGED' : 'UNLOGGED'};`,
+        step: STEP.setUnlogged,
+        rewrites: !isNew(change.table),
+        ...lock(change.table, 'ACCESS EXCLUSIVE'),
+        hazards: isNew(change.table) ? [] : [{ kind: 'table-rewrite', message: `SET ${change.unlogged ? 'UNLOGGED' : 'LOGGED'} rewrites ${t}` }],
+      });
+    }
+    case 'add-column': {
+      const t = name(change.table);
+      const c = change.column;
+      const required = c.notNull && c.default === null && !c.identity && c.generated === undefined && !isNew(change.table);
+      const volatile = c.default !== null && /\b(random|clock_timestamp|gen_random_uuid|uuid_generate_v[14]|nextval|timeofday)\s*\(/i.test(c.default);
+      const rewrites = !isNew(change.table) && (volatile || c.generated !== undefined || !!c.identity);
+      const hazards: Hazard[] = [];
+      if (required) hazards.push({ kind: 'required-column', message: `${t}.${c.name} is NOT NULL without a default: the statement fails if ${t} has rows` });
+      if (rewrites) hazards.push({ kind: 'table-rewrite', message: `adding ${t}.${c.name} rewrites ${t} (a volatile default, identity or generated value is computed for every row)` });
+      return emit({
+        sql: `ALTER TABLE ${t} ADD COLUMN ${columnDefinition(c)};`,
+        reverse: `ALTER TABLE ${t} DROP COLUMN ${quoteIdent(c.name)};`,
+        step: STEP.addColumn,
+        rewrites,
+        ...lock(change.table, 'ACCESS EXCLUSIVE'),
+        hazards,
+      });
+    }
+    case 'drop-column': {
+      const t = name(change.table);
+      const c = change.column;
+      const refill = c.notNull && c.default === null && !c.identity && c.generated === undefined ? ' (NOT NULL without a default: re-adding fails while the table has rows)' : '';
+      return emit({
+        sql: `ALTER TABLE ${t} DROP COLUMN ${quoteIdent(c.name)};`,
+        reverse: `ALTER TABLE ${t} ADD COLUMN ${columnDefinition(c)};`,
+        step: STEP.dropColumn,
+        lock: { level: 'ACCESS EXCLUSIVE', on: t },
+        lost: `the values of ${t}.${quoteIdent(c.name)}${refill}`,
+        hazards: [{ kind: 'drop-column', message: `column ${t}.${c.name} is dropped with its values` }],
+      });
+    }
+    case 'alter-column':
+      return planAlterColumn(change, ctx, emit);
+    case 'add-constraint':
+      return planAddConstraint(change.table, change.constraint, ctx, emit);
+    case 'drop-constraint': {
+      const t = name(change.table);
+      const c = change.constraint;
+      if (c.type !== 'foreign-key' && isKeyOverDroppedColumn(change.table, c, ctx)) {
+        // Dropping the column drops the constraint; stating it first keeps the reverse in order.
+      }
+      return emit({
+        sql: `ALTER TABLE ${t} DROP CONSTRAINT ${quoteIdent(c.value.name)};`,
+        reverse: `ALTER TABLE ${t} ADD ${constraintClause(change.table, c, ctx.from)};`,
+        step: c.type === 'foreign-key' ? STEP.dropForeignKey : STEP.dropConstraint,
+        lock: { level: c.type === 'foreign-key' ? 'SHARE ROW EXCLUSIVE' : 'ACCESS EXCLUSIVE', on: t },
+      });
+    }
+    case 'add-index':
+      return planAddIndex(change.table, change.index, ctx, emit);
+    case 'drop-index': {
+      const t = name(change.table);
+      const qn = qualifiedName(change.table.schema, change.index.name);
+      const withColumn = change.index.keys.some((k) => k.column !== null && ctx.droppedColumns.has(`${change.table.schema}.${change.table.name}.${k.column}`));
+      const concurrent = online && !withColumn && !isPartitioned(ctx.from, change.table);
+      return emit({
+        sql: `DROP INDEX ${concurrent ? 'CONCURRENTLY ' : ''}${qn};`,
+        reverse: createIndex(t, change.index).replace(/^CREATE (UNIQUE )?INDEX /, (m) => (concurrent ? `${m}CONCURRENTLY ` : m)),
+        step: withColumn ? STEP.dropIndexWithColumn : STEP.dropConstraint,
+        phase: concurrent ? 'concurrent' : 'main',
+        lock: { level: concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE', on: t },
+      });
+    }
+    case 'attach-partition': {
+      const parent = name(change.parent);
+      return emit({
+        sql: `ALTER TABLE ${parent} ATTACH PARTITION ${name(change.table)} ${change.bound};`,
+        reverse: `ALTER TABLE ${parent} DETACH PARTITION ${name(change.table)};`,
+        step: STEP.attach,
+        scans: true,
+        lock: { level: 'SHARE UPDATE EXCLUSIVE', on: parent },
+      });
+    }
+    case 'detach-partition': {
+      const parent = name(change.parent);
+      return emit({
+        sql: `ALTER TABLE ${parent} DETACH PARTITION ${name(change.table)};`,
+        reverse: `ALTER TABLE ${parent} ATTACH PARTITION ${name(change.table)} ${change.bound};`,
+        step: STEP.detach,
+        lock: { level: 'ACCESS EXCLUSIVE', on: parent },
+      });
+    }
+    case 'create-view': {
+      const qn = qualifiedName(change.schema, change.view.name);
+      const kind = change.view.materialized ? 'MATERIALIZED VIEW' : 'VIEW';
+      return emit({ sql: `CREATE ${kind} ${qn} AS\n${viewQuery(change.view)};`, reverse: `DROP ${kind} ${qn};`, step: STEP.createView + viewDepth(ctx.to, change.schema, change.view.name) / 100 });
+    }
+    case 'drop-view': {
+      const qn = qualifiedName(change.schema, change.view.name);
+      const kind = change.view.materialized ? 'MATERIALIZED VIEW' : 'VIEW';
+      return emit({
+        sql: `DROP ${kind} ${qn};`,
+        reverse: `CREATE ${kind} ${qn} AS\n${viewQuery(change.view)};`,
+        step: STEP.dropView - viewDepth(ctx.from, change.schema, change.view.name) / 100,
+      });
+    }
+    case 'create-trigger':
+      return emit({
+        sql: createTrigger(change.trigger),
+        reverse: `DROP TRIGGER ${quoteIdent(change.trigger.name)} ON ${name(change.trigger.table)};`,
+        step: STEP.createTrigger,
+        ...lock(change.trigger.table, 'SHARE ROW EXCLUSIVE'),
+      });
+    case 'drop-trigger':
+      return emit({
+        sql: `DROP TRIGGER ${quoteIdent(change.trigger.name)} ON ${name(change.trigger.table)};`,
+        reverse: createTrigger(change.trigger),
+        step: STEP.dropTrigger,
+        lock: { level: 'ACCESS EXCLUSIVE', on: name(change.trigger.table) },
+      });
+    case 'set-comment': {
+      const target = commentTarget(change.target);
+      const text = (t: string | undefined) => (t === undefined ? 'NULL' : quoteLiteral(t));
+      return emit({ sql: `COMMENT ON ${target} IS ${text(change.to)};`, reverse: `COMMENT ON ${target} IS ${text(change.from)};`, step: STEP.comment });
+    }
+  }
+}
+
+function commentTarget(t: Extract<Change, { kind: 'set-comment' }>['target']): string {
+  switch (t.type) {
+    case 'schema':
+      return `SCHEMA ${quoteIdent(t.schema)}`;
+    case 'table':
+      return `TABLE ${name(t.table)}`;
+    case 'column':
+      return `COLUMN ${name(t.table)}.${quoteIdent(t.column)}`;
+    case 'view':
+      return `${t.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${name(t.view)}`;
+    case 'enum':
+      return `TYPE ${name(t.enum)}`;
+  }
+}
+
+function createTrigger(t: Trigger): string {
+  const events = t.events.map((e) => e.toUpperCase()).join(' OR ');
+  return `CREATE TRIGGER ${quoteIdent(t.name)} ${t.timing.toUpperCase()} ${events} ON ${name(t.table)} FOR EACH ${t.forEach.toUpperCase()} EXECUTE FUNCTION ${name(t.function)}();`;
+}
+
+function tableOf(db: Database, qn: QualifiedName): Table | undefined {
+  return db.schemas.find((s) => s.name === qn.schema)?.tables.find((t) => t.name === qn.name);
+}
+
+function isPartitioned(db: Database, qn: QualifiedName): boolean {
+  return !!tableOf(db, qn)?.partitioning;
+}
+
+/** How deep in a partition / inheritance tree a table is: children drop before parents. */
+function depth(table: Table, db: Database): number {
+  let d = 0;
+  let t: Table | undefined = table;
+  while (t && d < 50) {
+    const parent: QualifiedName | undefined = t.partitionOf?.parent ?? t.inherits?.[0];
+    if (!parent) break;
+    t = tableOf(db, parent);
+    d++;
+  }
+  return -d;
+}
+
+function viewDepth(db: Database, schema: string, view: string): number {
+  const views = new Map<string, View>(db.schemas.flatMap((s) => s.views.map((v): [string, View] => [`${s.name}.${v.name}`, v])));
+  const seen = new Set<string>();
+  const walk = (k: string): number => {
+    if (seen.has(k)) return 0;
+    seen.add(k);
+    const v = views.get(k);
+    if (!v) return 0;
+    return 1 + Math.max(0, ...v.reads.map((r) => walk(`${r.schema}.${r.name}`)));
+  };
+  return Math.min(walk(`${schema}.${view}`), 99);
+}
+
+function inheritedForeignKey(db: Database, table: Table, fk: ForeignKey): boolean {
+  const parent = table.partitionOf && tableOf(db, table.partitionOf.parent);
+  return !!parent?.foreignKeys.some((p) => p.name === fk.name || JSON.stringify([p.columns, p.refTable, p.refColumns]) === JSON.stringify([fk.columns, fk.refTable, fk.refColumns]));
+}
+
+/** CREATE TABLE (or PARTITION OF) with its indexes and NOT VALID checks: what re-creates a dropped table. */
+function createTableStatements(schema: string, table: Table, db: Database): string[] {
+  const located: Located<Table> = { schema, object: table };
+  const parents = (table.partitionOf ? [table.partitionOf.parent] : (table.inherits ?? [])).flatMap((qn) => {
+    const t = tableOf(db, qn);
+    return t ? [{ schema: qn.schema, object: t }] : [];
+  });
+  const parentTable = table.partitionOf ? parents[0]?.object : undefined;
+  const statements = [table.partitionOf && parents.length ? createPartition(located, parents[0]) : createTable(located, parents)];
+  for (const check of table.checks) if (check.notValid) statements.push(`ALTER TABLE ${qualifiedName(schema, table.name)} ADD ${checkClause(check)} NOT VALID;`);
+  for (const index of table.indexes) {
+    if (parentTable?.indexes.some((p) => !p.only && JSON.stringify([p.unique, p.method, p.keys, p.where, p.include]) === JSON.stringify([index.unique, index.method, index.keys, index.where, index.include]))) continue;
+    statements.push(createIndex(qualifiedName(schema, table.name), index));
+  }
+  return statements;
+}
+
+type Emitter = (s: Emit) => void;
+
+function planCreateTable(schema: string, table: Table, ctx: Context, emit: Emitter): void {
+  const qn = { schema, name: table.name };
+  const [create, ...rest] = createTableStatements(schema, table, ctx.to);
+  emit({ sql: create, reverse: `DROP TABLE ${name(qn)};`, step: STEP.createTable - depth(table, ctx.to) / 100 });
+  for (const sql of rest) emit({ sql, reverse: null, step: STEP.addIndex });
+  for (const fk of table.foreignKeys) {
+    if (inheritedForeignKey(ctx.to, table, fk)) continue;
+    emit({ sql: `ALTER TABLE ${name(qn)} ADD ${foreignKeyClause(fk)};`, reverse: null, step: STEP.addForeignKey });
+  }
+}
+
+function planAlterColumn(change: Extract<Change, { kind: 'alter-column' }>, ctx: Context, emit: Emitter): void {
+  const t = name(change.table);
+  const { from, to } = change;
+  const col = `ALTER TABLE ${t} ALTER COLUMN ${quoteIdent(to.name)}`;
+  const isNew = ctx.newTables.has(`${change.table.schema}.${change.table.name}`);
+  const lock = { lock: { level: 'ACCESS EXCLUSIVE' as LockLevel, on: t } };
+
+  if (change.changed.includes('generated')) {
+    // Until PostgreSQL 17's SET EXPRESSION, a generation expression is changed by re-adding the column; its values are derived.
+    emit({ sql: `ALTER TABLE ${t} DROP COLUMN ${quoteIdent(from.name)};`, reverse: `ALTER TABLE ${t} ADD COLUMN ${columnDefinition(from)};`, step: STEP.alterColumn, ...lock });
+    emit({ sql: `ALTER TABLE ${t} ADD COLUMN ${columnDefinition(to)};`, reverse: `ALTER TABLE ${t} DROP COLUMN ${quoteIdent(to.name)};`, step: STEP.alterColumn, rewrites: true, ...lock });
+    return;
+  }
+  const defaultChanged = change.changed.includes('default');
+  const typeChanged = change.changed.includes('type') || change.changed.includes('collation');
+  const identityChanged = change.changed.includes('identity');
+  // A default that the new type cannot take, or a serial default an identity replaces, goes first.
+  if (defaultChanged && from.default !== null && (typeChanged || identityChanged)) {
+    emit({ sql: `${col} DROP DEFAULT;`, reverse: `${col} SET DEFAULT ${from.default};`, step: STEP.alterColumn, ...lock });
+  }
+  if (identityChanged && from.identity && !to.identity) {
+    emit({ sql: `${col} DROP IDENTITY;`, reverse: `${col} ADD GENERATED ${from.identity.toUpperCase()} AS IDENTITY;`, step: STEP.alterColumn, ...lock });
+  }
+  if (typeChanged) {
+    const cost = typeChange(from.type, to.type);
+    const collate = to.collation ? ` COLLATE ${quoteIdent(to.collation)}` : '';
+    const backCollate = from.collation ? ` COLLATE ${quoteIdent(from.collation)}` : '';
+    const hazards: Hazard[] = [];
+    if (cost.narrowing && !isNew) hazards.push({ kind: 'narrowing-type', message: `${t}.${to.name} changes from ${from.type} to ${to.type}: values that do not fit fail the migration or lose precision` });
+    if (cost.rewrites && !isNew) hazards.push({ kind: 'table-rewrite', message: `${t}.${to.name} ${from.type} → ${to.type} rewrites ${t} and its indexes under ACCESS EXCLUSIVE` });
+    emit({
+      sql: `${col} TYPE ${to.type}${collate} USING ${quoteIdent(to.name)}::${to.type};`,
+      reverse: `${col} TYPE ${from.type}${backCollate} USING ${quoteIdent(to.name)}::${from.type};`,
+      step: STEP.alterColumn,
+      rewrites: cost.rewrites && !isNew,
+      hazards,
+      ...(isNew ? {} : lock),
+      ...(cost.narrowing && !isNew && { lost: `values of ${t}.${to.name} changed by the cast to ${to.type}` }),
+    });
+  }
+  if (identityChanged && to.identity) {
+    emit({
+      sql: from.identity ? `${col} SET GENERATED ${to.identity.toUpperCase()};` : `${col} ADD GENERATED ${to.identity.toUpperCase()} AS IDENTITY;`,
+      reverse: from.identity ? `${col} SET GENERATED ${from.identity.toUpperCase()};` : `${col} DROP IDENTITY;`,
+      step: STEP.alterColumn,
+      ...lock,
+    });
+  }
+  if (defaultChanged && to.default !== null) {
+    emit({ sql: `${col} SET DEFAULT ${to.default};`, reverse: from.default !== null && !typeChanged && !identityChanged ? `${col} SET DEFAULT ${from.default};` : `${col} DROP DEFAULT;`, step: STEP.alterColumn + 0.5, ...lock });
+  } else if (defaultChanged && from.default !== null && !typeChanged && !identityChanged) {
+    emit({ sql: `${col} DROP DEFAULT;`, reverse: `${col} SET DEFAULT ${from.default};`, step: STEP.alterColumn, ...lock });
+  }
+  if (change.changed.includes('notNull')) {
+    if (!to.notNull) {
+      emit({ sql: `${col} DROP NOT NULL;`, reverse: `${col} SET NOT NULL;`, step: STEP.alterColumn, ...lock });
+    } else if (isNew || ctx.options.offline || ctx.options.pgVersion < 12 || to.identity) {
+      emit({ sql: `${col} SET NOT NULL;`, reverse: `${col} DROP NOT NULL;`, step: STEP.alterColumn + 0.5, scans: !isNew, ...(isNew ? {} : lock) });
+    } else {
+      // PostgreSQL 12+: SET NOT NULL skips its scan when a validated CHECK proves it; the CHECK
+      // is added NOT VALID (brief lock), validated under SHARE UPDATE EXCLUSIVE, then dropped.
+      const check = quoteIdent(`${change.table.name}_${to.name}_not_null`.slice(0, 63));
+      emit({ sql: `ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${quoteIdent(to.name)} IS NOT NULL) NOT VALID;`, reverse: `ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${check};`, step: STEP.alterColumn + 0.5, ...lock });
+      emit({ sql: `ALTER TABLE ${t} VALIDATE CONSTRAINT ${check};`, reverse: null, step: STEP.validate, phase: 'validate', scans: true, lock: { level: 'SHARE UPDATE EXCLUSIVE', on: t } });
+      emit({ sql: `${col} SET NOT NULL;`, reverse: `${col} DROP NOT NULL;`, step: STEP.validate + 0.1, phase: 'validate', ...lock });
+      emit({ sql: `ALTER TABLE ${t} DROP CONSTRAINT ${check};`, reverse: null, step: STEP.validate + 0.2, phase: 'validate', ...lock });
+    }
+  }
+}
+
+function isKeyOverDroppedColumn(table: QualifiedName, c: Constraint, ctx: Context): boolean {
+  const columns = c.type === 'primary-key' || c.type === 'unique' ? c.value.columns : [];
+  return columns.some((col) => ctx.droppedColumns.has(`${table.schema}.${table.name}.${col}`));
+}
+
+/** A constraint as `ADD` takes it. */
+function constraintClause(table: QualifiedName, c: Constraint, db: Database): string {
+  switch (c.type) {
+    case 'primary-key':
+    case 'unique': {
+      const cols = (names: string[]) => names.map(quoteIdent).join(', ');
+      const include = c.value.include?.length ? ` INCLUDE (${cols(c.value.include)})` : '';
+      if (c.type === 'primary-key') return `CONSTRAINT ${quoteIdent(c.value.name)} PRIMARY KEY (${cols(c.value.columns)})${include}`;
+      const u = c.value;
+      const deferral = (u.deferrable || u.initiallyDeferred ? ' DEFERRABLE' : '') + (u.initiallyDeferred ? ' INITIALLY DEFERRED' : '');
+      return `CONSTRAINT ${quoteIdent(u.name)} UNIQUE${u.nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''} (${cols(u.columns)})${include}${deferral}`;
+    }
+    case 'check':
+      return `${checkClause(c.value)}${c.value.notValid ? ' NOT VALID' : ''}`;
+    case 'exclusion':
+      return exclusionClause(tableOf(db, table) ?? ({ columns: [] } as unknown as Table), c.value);
+    case 'foreign-key':
+      return foreignKeyClause(c.value);
+  }
+}
+
+function planAddConstraint(table: QualifiedName, c: Constraint, ctx: Context, emit: Emitter): void {
+  const t = name(table);
+  const isNew = ctx.newTables.has(`${table.schema}.${table.name}`);
+  const online = !ctx.options.offline && !isNew;
+  const drop = `ALTER TABLE ${t} DROP CONSTRAINT ${quoteIdent(c.value.name)};`;
+  const lockOf = (level: LockLevel) => (isNew ? {} : { lock: { level, on: t } });
+
+  if ((c.type === 'check' || c.type === 'foreign-key') && online && !c.value.notValid) {
+    // Added NOT VALID (new rows checked at once), the old rows validated later under a lock that lets writes through.
+    const late = c.type === 'foreign-key' && ctx.lateKeys.has(keyId(c.value.refTable, c.value.refColumns));
+    emit({
+      sql: `ALTER TABLE ${t} ADD ${constraintClause(table, c, ctx.to)} NOT VALID;`,
+      reverse: drop,
+      step: c.type === 'foreign-key' ? STEP.addForeignKey : STEP.addConstraint,
+      phase: late ? 'validate' : 'main',
+      ...lockOf(c.type === 'foreign-key' ? 'SHARE ROW EXCLUSIVE' : 'ACCESS EXCLUSIVE'),
+    });
+    emit({ sql: `ALTER TABLE ${t} VALIDATE CONSTRAINT ${quoteIdent(c.value.name)};`, reverse: null, step: STEP.validate, phase: 'validate', scans: true, ...lockOf('SHARE UPDATE EXCLUSIVE') });
+    return;
+  }
+  if ((c.type === 'primary-key' || c.type === 'unique') && online && !isPartitioned(ctx.to, table) && !isPartitioned(ctx.from, table)) {
+    // The unique index is built CONCURRENTLY (writes go on), then becomes the constraint in a brief ACCESS EXCLUSIVE.
+    const v = c.value;
+    const cols = (names: string[]) => names.map(quoteIdent).join(', ');
+    const include = v.include?.length ? ` INCLUDE (${cols(v.include)})` : '';
+    const nulls = c.type === 'unique' && c.value.nullsNotDistinct ? ' NULLS NOT DISTINCT' : '';
+    const index = qualifiedName(table.schema, v.name);
+    emit({
+      sql: `CREATE UNIQUE INDEX CONCURRENTLY ${quoteIdent(v.name)} ON ${t} (${cols(v.columns)})${include}${nulls};`,
+      reverse: `DROP INDEX CONCURRENTLY IF EXISTS ${index};`,
+      step: STEP.addIndex,
+      phase: 'concurrent',
+      scans: true,
+      lock: { level: 'SHARE UPDATE EXCLUSIVE', on: t },
+    });
+    const deferral = c.type === 'unique' ? (c.value.deferrable || c.value.initiallyDeferred ? ' DEFERRABLE' : '') + (c.value.initiallyDeferred ? ' INITIALLY DEFERRED' : '') : '';
+    emit({
+      sql: `ALTER TABLE ${t} ADD CONSTRAINT ${quoteIdent(v.name)} ${c.type === 'primary-key' ? 'PRIMARY KEY' : 'UNIQUE'} USING INDEX ${quoteIdent(v.name)}${deferral};`,
+      reverse: drop,
+      step: STEP.addConstraint,
+      phase: 'validate',
+      // A primary key over nullable columns sets them NOT NULL, which scans the table.
+      scans: c.type === 'primary-key',
+      lock: { level: 'ACCESS EXCLUSIVE', on: t },
+    });
+    ctx.lateKeys.add(keyId(table, v.columns));
+    return;
+  }
+  emit({
+    sql: `ALTER TABLE ${t} ADD ${constraintClause(table, c, ctx.to)};`,
+    reverse: drop,
+    step: c.type === 'foreign-key' ? STEP.addForeignKey : STEP.addConstraint,
+    scans: !isNew,
+    ...lockOf(c.type === 'foreign-key' ? 'SHARE ROW EXCLUSIVE' : 'ACCESS EXCLUSIVE'),
+  });
+}
+
+const keyId = (table: QualifiedName, columns: string[]) => `${table.schema}.${table.name}(${columns.join(',')})`;
+
+function planAddIndex(table: QualifiedName, index: Index, ctx: Context, emit: Emitter): void {
+  const t = name(table);
+  const isNew = ctx.newTables.has(`${table.schema}.${table.name}`);
+  // CONCURRENTLY is refused on a partitioned table (PostgreSQL builds each partition's index itself).
+  const concurrent = !ctx.options.offline && !isNew && !isPartitioned(ctx.to, table) && !index.only;
+  const sql = createIndex(t, index);
+  const qn = qualifiedName(table.schema, index.name);
+  emit({
+    sql: concurrent ? sql.replace(/^CREATE (UNIQUE )?INDEX /, (m) => `${m}CONCURRENTLY `) : sql,
+    reverse: concurrent ? `DROP INDEX CONCURRENTLY IF EXISTS ${qn};` : `DROP INDEX ${qn};`,
+    step: STEP.addIndex,
+    phase: concurrent ? 'concurrent' : 'main',
+    scans: !isNew,
+    ...(isNew ? {} : { lock: { level: concurrent ? ('SHARE UPDATE EXCLUSIVE' as LockLevel) : ('SHARE' as LockLevel), on: t } }),
+  });
+}
+
+/**
+ * Values removed or reordered: the old type is renamed aside, the new one created, every
+ * column converted through text, the old type dropped. A value still in use makes the cast
+ * fail. The reverse is the same swap the other way, carried by the first statement.
+ */
+function planEnumSwap(change: Extract<Change, { kind: 'replace-enum' }>, emit: Emitter): void {
+  const removed = change.from.values.filter((v) => !change.to.values.includes(v));
+  const qn = qualifiedName(change.schema, change.to.name);
+  const hazards: Hazard[] = removed.length ? [{ kind: 'drop-enum-value', message: `${qn} loses ${removed.map((v) => `'${v}'`).join(', ')}: rows holding them make the migration fail` }] : [];
+  const up = enumSwap(change.schema, change.to, change.columns);
+  const down = enumSwap(change.schema, change.from, change.columns);
+  up.forEach((sql, i) =>
+    emit({
+      sql,
+      reverse: i === 0 ? down.join('\n') : null,
+      step: STEP.createEnum,
+      ...(i === 0 && { hazards }),
+      ...(/ TYPE .* USING /.test(sql) && { rewrites: true }),
+      ...(i === up.length - 1 && removed.length && { lost: `rows holding ${removed.join(', ')} of ${qn}` }),
+    }),
+  );
+}
+
+function enumSwap(schema: string, target: { name: string; values: string[] }, columns: { table: QualifiedName; column: Column }[]): string[] {
+  const qn = qualifiedName(schema, target.name);
+  const aside = `${target.name}_old`.slice(0, 63);
+  const statements = [`ALTER TYPE ${qn} RENAME TO ${quoteIdent(aside)};`, `CREATE TYPE ${qn} AS ENUM (${target.values.map(quoteLiteral).join(', ')});`];
+  for (const { table, column } of columns) {
+    const col = `ALTER TABLE ${name(table)} ALTER COLUMN ${quoteIdent(column.name)}`;
+    if (column.default !== null) statements.push(`${col} DROP DEFAULT;`);
+    statements.push(`${col} TYPE ${column.type} USING ${quoteIdent(column.name)}::text::${column.type};`);
+    if (column.default !== null) statements.push(`${col} SET DEFAULT ${column.default};`);
+  }
+  statements.push(`DROP TYPE ${qualifiedName(schema, aside)};`);
+  return statements;
+}
+
+/** The hazards that lose data and are not allowed: the plan must not be written. */
+export function blockedHazards(plan: Plan, allowed: ReadonlySet<string>): Hazard[] {
+  if (allowed.has('all')) return [];
+  return plan.hazards.filter((h) => DATA_LOSS.has(h.kind) && !allowed.has(h.kind));
+}
+
+export type { Phase };

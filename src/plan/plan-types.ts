@@ -1,0 +1,62 @@
+import type { LockLevel } from '../lint/migration-types.js';
+import type { Change } from '../diff/changes.js';
+
+/**
+ * Where a statement runs. An online plan is split in numbered migrations:
+ * `main` (one transaction: everything that only takes brief locks), `concurrent` (outside a
+ * transaction, one statement at a time: CREATE/DROP INDEX CONCURRENTLY), `validate` (one
+ * transaction: VALIDATE CONSTRAINT, keys attached USING INDEX, SET NOT NULL proven by a CHECK).
+ * VALIDATE must not share the transaction of the ADD … NOT VALID, or the ADD's strong lock is
+ * held for the whole validation scan.
+ */
+export type Phase = 'main' | 'concurrent' | 'validate';
+export const PHASES: readonly Phase[] = ['main', 'concurrent', 'validate'];
+
+export type HazardKind =
+  | 'drop-schema'
+  | 'drop-table'
+  | 'drop-column'
+  | 'narrowing-type'
+  | 'drop-enum-value'
+  | 'recreate-table'
+  | 'drop-sequence'
+  | 'required-column'
+  | 'table-rewrite';
+
+/** Hazards that lose data: the plan fails unless the user allows them. */
+export const DATA_LOSS: ReadonlySet<HazardKind> = new Set(['drop-schema', 'drop-table', 'drop-column', 'narrowing-type', 'drop-enum-value', 'recreate-table', 'drop-sequence']);
+
+export interface Hazard {
+  kind: HazardKind;
+  message: string;
+}
+
+export interface PlannedStatement {
+  sql: string;
+  /** What undoes it, for the down file; null when the reverse of an earlier statement covers it. */
+  reverse: string | null;
+  phase: Phase;
+  /** The lock on an existing relation; absent for objects created in this plan or not locked. */
+  lock?: { level: LockLevel; on: string };
+  /** Rewrites the table (every row copied) or scans it (every row read). */
+  rewrites: boolean;
+  scans: boolean;
+  hazards: Hazard[];
+  /** What the down file cannot bring back (data of a dropped column). */
+  lost?: string;
+  /** Ordering step: statements run in step order, then in the order planned. */
+  step: number;
+  change: Change;
+}
+
+export interface PlanOptions {
+  /** Plain statements in one migration, no online rewrites (a database nobody uses yet). */
+  offline?: boolean;
+  /** Target PostgreSQL major version: SET NOT NULL through a CHECK needs 12. */
+  pgVersion?: number;
+}
+
+export interface Plan {
+  statements: PlannedStatement[];
+  hazards: Hazard[];
+}

@@ -1,0 +1,75 @@
+/** Our own diff cases: each `from` → `to` must round-trip (test/diff-invariant.test.ts). */
+export interface DiffCase {
+  name: string;
+  from: string;
+  to: string;
+  /** The change kinds the diff must find, in any order. */
+  kinds: string[];
+}
+
+const shop = `
+CREATE TYPE order_status AS ENUM ('pending', 'paid', 'shipped');
+CREATE TABLE customers (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL, name text);
+CREATE TABLE orders (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  customer_id bigint NOT NULL REFERENCES customers (id),
+  status order_status NOT NULL DEFAULT 'pending',
+  total numeric(10,2),
+  note varchar(50)
+);
+CREATE INDEX idx_orders_customer_id ON orders (customer_id);
+`;
+
+export const DIFF_CASES: DiffCase[] = [
+  { name: 'identical', from: shop, to: shop, kinds: [] },
+  { name: 'create everything from empty', from: '', to: shop, kinds: ['create-enum', 'create-table', 'create-table'] },
+  { name: 'drop everything', from: shop, to: '', kinds: ['drop-enum', 'drop-table', 'drop-table'] },
+  { name: 'add a nullable column and a column with a default', from: shop, to: `${shop}\nALTER TABLE customers ADD COLUMN phone text;\nALTER TABLE customers ADD COLUMN active boolean NOT NULL DEFAULT true;`, kinds: ['add-column', 'add-column'] },
+  { name: 'drop a column', from: `${shop}\nALTER TABLE customers ADD COLUMN phone text;`, to: shop, kinds: ['drop-column'] },
+  { name: 'widen a varchar and a numeric', from: shop, to: shop.replace('varchar(50)', 'varchar(200)').replace('numeric(10,2)', 'numeric(12,2)'), kinds: ['alter-column', 'alter-column'] },
+  { name: 'change a type with a rewrite', from: shop, to: shop.replace('note varchar(50)', 'note text').replace('total numeric(10,2)', 'total numeric(12,4)'), kinds: ['alter-column', 'alter-column'] },
+  { name: 'set and drop NOT NULL', from: shop, to: shop.replace('name text)', 'name text NOT NULL)').replace('email text NOT NULL', 'email text'), kinds: ['alter-column', 'alter-column'] },
+  { name: 'set, change and drop defaults', from: shop, to: shop.replace("DEFAULT 'pending'", "DEFAULT 'paid'").replace('total numeric(10,2)', 'total numeric(10,2) DEFAULT 0'), kinds: ['alter-column', 'alter-column'] },
+  { name: 'add a CHECK and a UNIQUE on existing tables', from: shop, to: `${shop}\nALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0);\nALTER TABLE customers ADD CONSTRAINT customers_email_key UNIQUE (email);`, kinds: ['add-constraint', 'add-constraint'] },
+  { name: 'add a foreign key to a new key', from: `${shop}\nCREATE TABLE refunds (id int PRIMARY KEY, customer_email text);`, to: `${shop}\nCREATE TABLE refunds (id int PRIMARY KEY, customer_email text);\nALTER TABLE customers ADD CONSTRAINT customers_email_key UNIQUE (email);\nALTER TABLE refunds ADD CONSTRAINT refunds_customer_email_fkey FOREIGN KEY (customer_email) REFERENCES customers (email);`, kinds: ['add-constraint', 'add-constraint'] },
+  { name: 'add a primary key to a table without one', from: 'CREATE TABLE events (id bigint NOT NULL, at timestamptz);', to: 'CREATE TABLE events (id bigint NOT NULL, at timestamptz, CONSTRAINT events_pkey PRIMARY KEY (id));', kinds: ['add-constraint'] },
+  { name: 'drop and change constraints', from: `${shop}\nALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0);`, to: `${shop.replace('REFERENCES customers (id)', 'REFERENCES customers (id) ON DELETE CASCADE')}\nALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total > 0);`, kinds: ['drop-constraint', 'add-constraint', 'drop-constraint', 'add-constraint'] },
+  {
+    name: 'indexes: partial, expression, covering, descending, changed',
+    from: shop,
+    to: `${shop.replace('ON orders (customer_id)', 'ON orders (customer_id, id DESC)')}\nCREATE INDEX idx_orders_paid ON orders (id) WHERE status = 'paid';\nCREATE UNIQUE INDEX idx_customers_lower_email ON customers (lower(email));\nCREATE INDEX idx_orders_status ON orders (status) INCLUDE (total);`,
+    kinds: ['drop-index', 'add-index', 'add-index', 'add-index', 'add-index'],
+  },
+  { name: 'append and insert enum values', from: shop, to: shop.replace("('pending', 'paid', 'shipped')", "('pending', 'authorized', 'paid', 'shipped', 'returned')"), kinds: ['add-enum-value', 'add-enum-value'] },
+  { name: 'remove an enum value (type swap)', from: shop, to: shop.replace("('pending', 'paid', 'shipped')", "('pending', 'shipped', 'paid')"), kinds: ['replace-enum'] },
+  {
+    name: 'schemas, domains, sequences and comments',
+    from: shop,
+    to: `${shop}\nCREATE SCHEMA billing;\nCREATE DOMAIN billing.positive AS numeric CHECK (VALUE > 0);\nCREATE SEQUENCE billing.invoice_no AS integer;\nCREATE TABLE billing.invoices (id bigint PRIMARY KEY, amount billing.positive NOT NULL, no integer DEFAULT nextval('billing.invoice_no'));\nCOMMENT ON TABLE customers IS 'people who buy';\nCOMMENT ON COLUMN orders.total IS 'in EUR';`,
+    kinds: ['create-schema', 'create-domain', 'create-sequence', 'create-table', 'set-comment', 'set-comment'],
+  },
+  {
+    name: 'view over a column whose type changes is re-created',
+    from: `${shop}\nCREATE VIEW order_notes AS SELECT id, note FROM orders;`,
+    to: `${shop.replace('note varchar(50)', 'note varchar(20)')}\nCREATE VIEW order_notes AS SELECT id, note FROM orders;`,
+    kinds: ['alter-column', 'drop-view', 'create-view'],
+  },
+  {
+    name: 'partitions: new partitioned table, attach and detach',
+    from: `CREATE TABLE measurements (at date NOT NULL, value int) PARTITION BY RANGE (at);\nCREATE TABLE measurements_2024 PARTITION OF measurements FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\nCREATE TABLE measurements_2025 (at date NOT NULL, value int);`,
+    to: `CREATE TABLE measurements (at date NOT NULL, value int) PARTITION BY RANGE (at);\nCREATE TABLE measurements_2025 PARTITION OF measurements FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');\nCREATE TABLE measurements_2024 (at date NOT NULL, value int);\nCREATE INDEX idx_measurements_at ON measurements (at);`,
+    kinds: ['detach-partition', 'attach-partition', 'add-index'],
+  },
+  {
+    name: 'identity and serial',
+    from: 'CREATE TABLE tags (id serial PRIMARY KEY, name text);',
+    to: 'CREATE TABLE tags (id integer GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, name text);',
+    kinds: ['drop-sequence', 'alter-column'],
+  },
+  {
+    name: 'materialized view and trigger',
+    from: `${shop}\nCREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;`,
+    to: `${shop}\nCREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;\nCREATE MATERIALIZED VIEW customer_totals AS SELECT customer_id, sum(total) AS total FROM orders GROUP BY customer_id;\nCREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch();`,
+    kinds: ['create-view', 'create-trigger'],
+  },
+];

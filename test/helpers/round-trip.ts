@@ -1,0 +1,50 @@
+import type { Engine } from '../../src/engine/engine.js';
+import { introspect } from '../../src/engine/introspect.js';
+import { diffModels } from '../../src/diff/diff-models.js';
+import type { Renames } from '../../src/diff/changes.js';
+import { loadStatic } from '../../src/load/load-schema.js';
+import { normalizeForComparison } from '../../src/model/normalize.js';
+import type { Database } from '../../src/model/types.js';
+import { planChanges } from '../../src/plan/plan-changes.js';
+import type { PlanOptions } from '../../src/plan/plan-types.js';
+import { renderMigrations, type RenderedMigration } from '../../src/plan/render-migrations.js';
+import { modelDiff } from './model-diff.js';
+import { execStatements, resetEngine } from './scratch-engine.js';
+
+export interface RoundTrip {
+  migrations: RenderedMigration[];
+  /** Differences between the database after the up migrations and `to` executed directly. */
+  upDifferences: string[];
+  /** Differences between the database after the down migrations and `from` executed directly. */
+  downDifferences: string[];
+}
+
+const comparable = async (engine: Engine): Promise<Database> => {
+  const model = normalizeForComparison((await introspect(engine)).database);
+  // Functions are reported, not planned: the model has no bodies (see diffModels' notes).
+  for (const s of model.schemas) s.functions = [];
+  return model;
+};
+
+/**
+ * The diff invariant on one case: `from` executed, the up migrations applied, must introspect
+ * as `to` executed; the down migrations applied after, as `from`. Each statement runs on its own
+ * (CONCURRENTLY refuses a multi-statement string).
+ */
+export async function roundTrip(engine: Engine, fromSql: string, toSql: string, options: PlanOptions & { renames?: Renames } = {}): Promise<RoundTrip> {
+  const from = (await loadStatic([{ file: 'from.sql', sql: fromSql }])).database;
+  const to = (await loadStatic([{ file: 'to.sql', sql: toSql }])).database;
+  const migrations = renderMigrations(planChanges(diffModels(from, to, options.renames), options), 'case');
+
+  await resetEngine(engine);
+  await execStatements(engine, toSql);
+  const expectedTo = await comparable(engine);
+  await resetEngine(engine);
+  await execStatements(engine, fromSql);
+  const expectedFrom = await comparable(engine);
+  for (const m of migrations) await execStatements(engine, m.up);
+  const afterUp = await comparable(engine);
+  for (const m of [...migrations].reverse()) await execStatements(engine, m.down);
+  const afterDown = await comparable(engine);
+  return { migrations, upDifferences: modelDiff(afterUp, expectedTo), downDifferences: modelDiff(afterDown, expectedFrom) };
+}
