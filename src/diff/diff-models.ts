@@ -172,11 +172,11 @@ function diffSchema(sa: Schema, sb: Schema, models: Models, changes: Change[], n
             value,
             ...(after !== undefined ? { after } : { before: e.values[i + 1] }),
             previous: old,
-            columns: columnsOfType(models.b, typeSpelling(schema, e.name)),
+            columns: persistingColumnsOfType(models, typeSpelling(schema, e.name)),
           });
         });
       } else {
-        changes.push({ kind: 'replace-enum', schema, from: old, to: e, columns: columnsOfType(models.b, typeSpelling(schema, e.name)) });
+        changes.push({ kind: 'replace-enum', schema, from: old, to: e, columns: persistingColumnsOfType(models, typeSpelling(schema, e.name)) });
       }
     }
     if (old && old.comment !== e.comment) changes.push({ kind: 'set-comment', target: { type: 'enum', enum: { schema, name: e.name } }, from: old.comment, to: e.comment });
@@ -338,6 +338,15 @@ function constraintList(t: ReturnType<typeof ownParts>): Constraint[] {
 /** How the model spells a type in a column: unqualified in public, qualified elsewhere. */
 function typeSpelling(schema: string, name: string): string {
   return schema === 'public' ? name : `${schema}.${name}`;
+}
+
+/**
+ * The columns of a type that exist both before and after: a type swap converts them. Columns
+ * dropped go before the swap and new ones come after it (and the reverse in the down file).
+ */
+function persistingColumnsOfType(models: Models, spelling: string): { table: QualifiedName; column: Column }[] {
+  const before = new Set(columnsOfType(models.a, spelling).map((c) => `${key(c.table)}.${c.column.name}`));
+  return columnsOfType(models.b, spelling).filter((c) => before.has(`${key(c.table)}.${c.column.name}`));
 }
 
 function columnsOfType(db: Database, spelling: string): { table: QualifiedName; column: Column }[] {

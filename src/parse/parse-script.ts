@@ -80,6 +80,8 @@ export function* parseStatements(
       into.notes.push({ message: `psql meta-command skipped: ${chunk.text.slice(0, 60)}`, span: positions.span(chunk.start) });
       continue;
     }
+    // A lone `;` is an empty statement: PostgreSQL accepts it, the parser refuses empty input.
+    if (!/[^;\s]/.test(chunk.text)) continue;
     const keyword = /^[A-Za-z_]+/.exec(chunk.text)?.[0].toLowerCase() ?? '';
     if (
       !options.all &&

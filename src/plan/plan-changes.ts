@@ -34,9 +34,6 @@ const STEP = {
   dropIndexWithColumn: 29,
   dropColumn: 30,
   dropTable: 32,
-  dropType: 35,
-  dropExtension: 36,
-  dropSchema: 38,
   createSchema: 40,
   createExtension: 42,
   createEnum: 44,
@@ -46,8 +43,11 @@ const STEP = {
   setUnlogged: 52,
   addColumn: 54,
   alterColumn: 56,
-  /** After the column defaults that used them are gone. */
+  /** After the column defaults and types that used them are gone. */
   dropSequence: 57,
+  dropType: 57.2,
+  dropExtension: 57.4,
+  dropSchema: 57.6,
   attach: 58,
   addConstraint: 60,
   addIndex: 62,
@@ -73,6 +73,8 @@ interface Context {
   droppedColumns: Set<string>;
   /** Unique keys this plan attaches USING INDEX in the validate phase: `schema.table(cols)`. */
   lateKeys: Set<string>;
+  /** Enum types as column types spell them (unqualified in public). */
+  enums: Set<string>;
   out: PlannedStatement[];
 }
 
@@ -86,6 +88,7 @@ export function planChanges(diff: DiffResult, options: PlanOptions = {}): Plan {
     droppedTables: new Set(diff.changes.flatMap((c) => (c.kind === 'drop-table' ? [`${c.schema}.${c.table.name}`] : []))),
     droppedColumns: new Set(diff.changes.flatMap((c) => (c.kind === 'drop-column' ? [`${c.table.schema}.${c.table.name}.${c.column.name}`] : []))),
     lateKeys: new Set(),
+    enums: new Set([diff.from, diff.to].flatMap((db) => db.schemas.flatMap((s) => s.enums.map((e) => (s.name === 'public' ? quoteIdent(e.name) : qualifiedName(s.name, e.name)))))),
     out: [],
   };
   // Keys first: a foreign key added in the same plan must know where its referenced key lands.
@@ -470,7 +473,9 @@ function planCreateTable(schema: string, table: Table, ctx: Context, emit: Emitt
   for (const sql of rest) emit({ sql, reverse: null, step: STEP.addIndex });
   for (const fk of table.foreignKeys) {
     if (inheritedForeignKey(ctx.to, table, fk)) continue;
-    emit({ sql: `ALTER TABLE ${name(qn)} ADD ${foreignKeyClause(fk)};`, reverse: null, step: STEP.addForeignKey });
+    // A key this plan attaches USING INDEX exists only in the validate phase.
+    const late = ctx.lateKeys.has(keyId(fk.refTable, fk.refColumns));
+    emit({ sql: `ALTER TABLE ${name(qn)} ADD ${foreignKeyClause(fk)};`, reverse: late ? `ALTER TABLE ${name(qn)} DROP CONSTRAINT ${quoteIdent(fk.name)};` : null, step: STEP.addForeignKey, phase: late ? 'validate' : 'main' });
   }
 }
 
@@ -504,9 +509,11 @@ function planAlterColumn(change: Extract<Change, { kind: 'alter-column' }>, ctx:
     const hazards: Hazard[] = [];
     if (cost.narrowing && !isNew) hazards.push({ kind: 'narrowing-type', message: `${t}.${to.name} changes from ${from.type} to ${to.type}: values that do not fit fail the migration or lose precision` });
     if (cost.rewrites && !isNew) hazards.push({ kind: 'table-rewrite', message: `${t}.${to.name} ${from.type} → ${to.type} rewrites ${t} and its indexes under ACCESS EXCLUSIVE` });
+    // Enums cast to nothing but text: one enum (or a text value) to another goes through text.
+    const via = ctx.enums.has(from.type.replace(/\[\]$/, '')) || ctx.enums.has(to.type.replace(/\[\]$/, '')) ? '::text' : '';
     emit({
-      sql: `${col} TYPE ${to.type}${collate} USING ${quoteIdent(to.name)}::${to.type};`,
-      reverse: `${col} TYPE ${from.type}${backCollate} USING ${quoteIdent(to.name)}::${from.type};`,
+      sql: `${col} TYPE ${to.type}${collate} USING ${quoteIdent(to.name)}${via}::${to.type};`,
+      reverse: `${col} TYPE ${from.type}${backCollate} USING ${quoteIdent(to.name)}${via}::${from.type};`,
       step: STEP.alterColumn,
       rewrites: cost.rewrites && !isNew,
       hazards,
@@ -531,15 +538,18 @@ function planAlterColumn(change: Extract<Change, { kind: 'alter-column' }>, ctx:
     if (!to.notNull) {
       emit({ sql: `${col} DROP NOT NULL;`, reverse: `${col} SET NOT NULL;`, step: STEP.alterColumn, ...lock });
     } else if (isNew || ctx.options.offline || ctx.options.pgVersion < 12 || to.identity) {
-      emit({ sql: `${col} SET NOT NULL;`, reverse: `${col} DROP NOT NULL;`, step: STEP.alterColumn + 0.5, scans: !isNew, ...(isNew ? {} : lock) });
+      // Identity needs NOT NULL first.
+      emit({ sql: `${col} SET NOT NULL;`, reverse: `${col} DROP NOT NULL;`, step: STEP.alterColumn - (to.identity ? 0.5 : -0.5), scans: !isNew, ...(isNew ? {} : lock) });
     } else {
       // PostgreSQL 12+: SET NOT NULL skips its scan when a validated CHECK proves it; the CHECK
       // is added NOT VALID (brief lock), validated under SHARE UPDATE EXCLUSIVE, then dropped.
       const check = quoteIdent(`${change.table.name}_${to.name}_not_null`.slice(0, 63));
+      // Before keys attached USING INDEX: a primary key leaves NOT NULL behind when dropped, so
+      // the down file must drop the key first and the NOT NULL after.
       emit({ sql: `ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${quoteIdent(to.name)} IS NOT NULL) NOT VALID;`, reverse: `ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${check};`, step: STEP.alterColumn + 0.5, ...lock });
-      emit({ sql: `ALTER TABLE ${t} VALIDATE CONSTRAINT ${check};`, reverse: null, step: STEP.validate, phase: 'validate', scans: true, lock: { level: 'SHARE UPDATE EXCLUSIVE', on: t } });
-      emit({ sql: `${col} SET NOT NULL;`, reverse: `${col} DROP NOT NULL;`, step: STEP.validate + 0.1, phase: 'validate', ...lock });
-      emit({ sql: `ALTER TABLE ${t} DROP CONSTRAINT ${check};`, reverse: null, step: STEP.validate + 0.2, phase: 'validate', ...lock });
+      emit({ sql: `ALTER TABLE ${t} VALIDATE CONSTRAINT ${check};`, reverse: null, step: STEP.addConstraint - 0.3, phase: 'validate', scans: true, lock: { level: 'SHARE UPDATE EXCLUSIVE', on: t } });
+      emit({ sql: `${col} SET NOT NULL;`, reverse: `${col} DROP NOT NULL;`, step: STEP.addConstraint - 0.2, phase: 'validate', ...lock });
+      emit({ sql: `ALTER TABLE ${t} DROP CONSTRAINT ${check};`, reverse: null, step: STEP.addConstraint - 0.1, phase: 'validate', ...lock });
     }
   }
 }

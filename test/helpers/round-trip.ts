@@ -2,6 +2,7 @@ import type { Engine } from '../../src/engine/engine.js';
 import { introspect } from '../../src/engine/introspect.js';
 import { diffModels } from '../../src/diff/diff-models.js';
 import type { Renames } from '../../src/diff/changes.js';
+import { runScripts } from '../../src/load/load-exact.js';
 import { loadStatic } from '../../src/load/load-schema.js';
 import { normalizeForComparison } from '../../src/model/normalize.js';
 import type { Database } from '../../src/model/types.js';
@@ -36,11 +37,12 @@ export async function roundTrip(engine: Engine, fromSql: string, toSql: string, 
   const to = (await loadStatic([{ file: 'to.sql', sql: toSql }])).database;
   const migrations = renderMigrations(planChanges(diffModels(from, to, options.renames), options), 'case');
 
+  // As `--exact` runs a schema: ownership, grants and data statements are skipped.
   await resetEngine(engine);
-  await execStatements(engine, toSql);
+  await runScripts(engine, [{ file: 'to.sql', sql: toSql }]);
   const expectedTo = await comparable(engine);
   await resetEngine(engine);
-  await execStatements(engine, fromSql);
+  await runScripts(engine, [{ file: 'from.sql', sql: fromSql }]);
   const expectedFrom = await comparable(engine);
   for (const m of migrations) await execStatements(engine, m.up);
   const afterUp = await comparable(engine);
