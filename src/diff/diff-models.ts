@@ -374,7 +374,7 @@ function suggestRenames(changes: Change[]): RenameSuggestion[] {
   const droppedColumns = changes.filter((c): c is Extract<Change, { kind: 'drop-column' }> => c.kind === 'drop-column');
   for (const added of changes) {
     if (added.kind !== 'add-column') continue;
-    const match = droppedColumns.find((d) => key(d.table) === key(added.table) && d.column.type === added.column.type && d.column.notNull === added.column.notNull);
+    const match = droppedColumns.find((d) => key(d.table) === key(added.table) && d.column.type === added.column.type);
     if (match) {
       suggestions.push({
         kind: 'column',
