@@ -1,0 +1,164 @@
+/**
+ * `schemawise migrate diff` as a user runs it (the built CLI): the files it writes, in each
+ * folder convention, executed on the embedded PostgreSQL up and down; and every refusal —
+ * hazards not allowed, bad options, missing inputs — with its message, its exit code and no file.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmbeddedEngine } from '../src/engine/embedded.js';
+import type { Engine } from '../src/engine/engine.js';
+import { introspect } from '../src/engine/introspect.js';
+import { initNormalizer, normalizeForComparison } from '../src/model/normalize.js';
+import { parseRenames } from '../src/cli/commands/migrate-diff.js';
+import { modelDiff } from './helpers/model-diff.js';
+import { execStatements, resetEngine } from './helpers/scratch-engine.js';
+
+const cli = path.resolve(__dirname, '../dist/cli/main.js');
+
+function run(args: string[], cwd: string) {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.FORCE_COLOR;
+  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd, timeout: 60_000, env });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const FROM = `CREATE TABLE users (id bigint PRIMARY KEY, mail text, nickname text);
+CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL, total numeric(10,2));
+`;
+const TO = `CREATE TABLE users (id bigint PRIMARY KEY, mail text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
+CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id), total numeric(12,2), CONSTRAINT orders_total_check CHECK (total >= 0));
+CREATE INDEX idx_orders_user_id ON orders (user_id);
+`;
+
+function project(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'schemawise-diff-'));
+  writeFileSync(path.join(dir, 'from.sql'), FROM);
+  writeFileSync(path.join(dir, 'to.sql'), TO);
+  return dir;
+}
+
+let engine: Engine;
+beforeAll(async () => {
+  await initNormalizer();
+  engine = await createEmbeddedEngine();
+}, 60_000);
+afterAll(() => engine?.close());
+
+async function model(sql: string[]) {
+  await resetEngine(engine);
+  for (const s of sql) await execStatements(engine, s);
+  return normalizeForComparison((await introspect(engine)).database);
+}
+
+describe('migrate diff writes migrations', () => {
+  it('writes golang-migrate pairs per phase that run up to `to` and down to `from`', async () => {
+    const dir = project();
+    const r = run(['migrate', 'diff', 'from.sql', 'to.sql', '--dir', 'migrations', '--name', 'tighten', '--allow-hazards', 'drop-column'], dir);
+    expect(r.stderr).toContain('hazard drop-column: column public.users.nickname is dropped');
+    expect(r.code).toBe(0);
+    const files = readdirSync(path.join(dir, 'migrations')).sort();
+    expect(files).toEqual([
+      '0001_tighten.down.sql', '0001_tighten.up.sql',
+      '0002_tighten_concurrent.down.sql', '0002_tighten_concurrent.up.sql',
+      '0003_tighten_validate.down.sql', '0003_tighten_validate.up.sql',
+    ]);
+    const read = (f: string) => readFileSync(path.join(dir, 'migrations', f), 'utf8');
+    const ups = files.filter((f) => f.endsWith('.up.sql')).map(read);
+    const downs = files.filter((f) => f.endsWith('.down.sql')).reverse().map(read);
+    expect(ups[0]).toMatch(/^SET lock_timeout = '5s';$/m);
+    expect(ups[0]).toContain('ADD CONSTRAINT orders_total_check CHECK (total >= 0) NOT VALID;');
+    expect(ups[1]).toContain('CREATE INDEX CONCURRENTLY idx_orders_user_id ON public.orders');
+    expect(ups[2]).toContain('VALIDATE CONSTRAINT orders_total_check;');
+    expect(read('0001_tighten.down.sql')).toContain('NOT RESTORED by this file');
+    expect(read('0001_tighten.down.sql')).toContain('the values of public.users.nickname');
+
+    expect(modelDiff(await model([FROM, ...ups]), await model([TO]))).toEqual([]);
+    expect(modelDiff(await model([FROM, ...ups, ...downs]), await model([FROM]))).toEqual([]);
+  });
+
+  it('continues the numbering and convention of an existing Flyway folder, and a dbmate one', () => {
+    const dir = project();
+    mkdirSync(path.join(dir, 'flyway'));
+    writeFileSync(path.join(dir, 'flyway', 'V1__init.sql'), FROM);
+    expect(run(['migrate', 'diff', 'flyway', 'to.sql', '--dir', 'flyway', '--name', 'next', '--allow-hazards', 'all', '--offline'], dir).code).toBe(0);
+    expect(readdirSync(path.join(dir, 'flyway')).sort()).toEqual(['U2__next.sql', 'V1__init.sql', 'V2__next.sql']);
+
+    mkdirSync(path.join(dir, 'dbmate'));
+    writeFileSync(path.join(dir, 'dbmate', '20240101000000_init.sql'), `-- migrate:up\n${FROM}\n-- migrate:down\nDROP TABLE orders, users;\n`);
+    expect(run(['migrate', 'diff', 'dbmate', 'to.sql', '--dir', 'dbmate', '--name', 'next', '--allow-hazards', 'all'], dir).code).toBe(0);
+    const written = readdirSync(path.join(dir, 'dbmate')).filter((f) => !f.startsWith('20240101')).sort();
+    expect(written).toHaveLength(3);
+    const concurrent = readFileSync(path.join(dir, 'dbmate', written.find((f) => f.includes('concurrent'))!), 'utf8');
+    expect(concurrent).toMatch(/^-- migrate:up transaction:false$/m);
+    expect(concurrent).toMatch(/^-- migrate:down transaction:false$/m);
+  });
+
+  it('applies a rename instead of a drop and an add, and suggests it when not asked', () => {
+    const dir = project();
+    writeFileSync(path.join(dir, 'renamed.sql'), FROM.replace('mail text', 'email text'));
+    const suggested = run(['migrate', 'diff', 'from.sql', 'renamed.sql', '--name', 'r', '--dry-run'], dir);
+    expect(suggested.stderr).toContain('possible rename: column mail → email');
+    expect(suggested.stderr).toContain('--rename column:public.users.mail=email');
+    expect(suggested.code).toBe(2); // the drop is a hazard until renamed or allowed
+    const renamed = run(['migrate', 'diff', 'from.sql', 'renamed.sql', '--name', 'r', '--dry-run', '--rename', 'column:users.mail=email'], dir);
+    expect(renamed.code).toBe(0);
+    expect(renamed.stdout).toContain('ALTER TABLE public.users RENAME COLUMN mail TO email;');
+    expect(renamed.stdout).not.toContain('DROP COLUMN');
+  });
+
+  it('says there is nothing to do for identical schemas, and writes nothing', () => {
+    const dir = project();
+    const r = run(['migrate', 'diff', 'from.sql', 'from.sql', '--dir', 'm', '--name', 'same'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('no changes');
+    expect(readdirSync(dir)).not.toContain('m');
+  });
+
+  it('prints the plan as JSON with each statement, lock and reverse', () => {
+    const dir = project();
+    const r = run(['migrate', 'diff', 'empty', 'to.sql', '--name', 'initial', '--dry-run', '--format', 'json', '-q'], dir);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.changes).toEqual(['create-table', 'create-table']);
+    expect(out.migrations).toHaveLength(1);
+    expect(out.statements.find((s: any) => s.sql.startsWith('CREATE TABLE public.users')).reverse).toBe('DROP TABLE public.users;');
+  });
+});
+
+describe('migrate diff refuses bad input with exit 2 and writes nothing', () => {
+  it.each([
+    [['from.sql', 'to.sql', '--dir', 'm', '--name', 'x'], 'the plan loses data (drop-column): nothing written'],
+    [['from.sql', 'to.sql', '--name', 'x'], '--dir is required'],
+    [['from.sql', 'missing.sql', '--dir', 'm', '--name', 'x'], 'missing.sql: no such file or directory'],
+    [['from.sql', 'to.sql', '--dir', 'm', '--name', 'bad name'], '--name bad name: use letters'],
+    [['from.sql', 'to.sql', '--dir', 'm', '--name', 'x', '--allow-hazards', 'drop-everything'], '--allow-hazards drop-everything: unknown hazard'],
+    [['from.sql', 'to.sql', '--dir', 'm', '--name', 'x', '--pg-version', '9'], '--pg-version 9: expected a PostgreSQL major version'],
+    [['from.sql', 'to.sql', '--dir', 'm', '--name', 'x', '--rename', 'users.mail'], '--rename users.mail: expected table:'],
+  ])('migrate diff %j', (args, message) => {
+    const dir = project();
+    const r = run(['migrate', 'diff', ...args], dir);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
+    expect(r.code).toBe(2);
+    expect(readdirSync(dir).sort()).toEqual(['from.sql', 'to.sql']);
+  });
+
+  it('reports a syntax error in an input at its line', () => {
+    const dir = project();
+    writeFileSync(path.join(dir, 'bad.sql'), 'CREATE TABLE a (id int);\nCREATE TABLE b (id int,);\n');
+    const r = run(['migrate', 'diff', 'from.sql', 'bad.sql', '--dir', 'm', '--name', 'x'], dir);
+    expect(r.stderr).toContain('bad.sql:2:');
+    expect(r.code).toBe(2);
+  });
+});
+
+describe('parseRenames', () => {
+  it('qualifies unqualified names with public', () => {
+    const r = parseRenames(['table:users=people', 'table:sales.o=orders', 'column:users.mail=email', 'column:sales.orders.t=total']);
+    expect([...r.tables]).toEqual([['public.users', 'people'], ['sales.o', 'orders']]);
+    expect([...r.columns]).toEqual([['public.users.mail', 'email'], ['sales.orders.t', 'total']]);
+  });
+});
