@@ -24,3 +24,8 @@ export { formatText } from './report/findings-text.js';
 export { formatJson } from './report/findings-json.js';
 export { formatSarif } from './report/findings-sarif.js';
 export { formatMarkdown } from './report/findings-markdown.js';
+export { diffModels } from './diff/diff-models.js';
+export type { Change, DiffResult, Renames, RenameSuggestion } from './diff/changes.js';
+export { planChanges, blockedHazards } from './plan/plan-changes.js';
+export type { Plan, PlannedStatement, PlanOptions, Hazard, Phase } from './plan/plan-types.js';
+export { renderMigrations, type RenderedMigration } from './plan/render-migrations.js';
