@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedEngine } from '../src/engine/embedded.js';
+import { connectServer } from '../src/engine/server.js';
 import type { Engine } from '../src/engine/engine.js';
 import { diffModels } from '../src/diff/diff-models.js';
 import { loadStatic } from '../src/load/load-schema.js';
@@ -28,6 +29,33 @@ describe.each(DIFF_CASES.map((c) => [c.name, c] as const))('%s', (_, c) => {
 
   it.each([['online', false], ['offline', true]] as const)('round-trips %s on the embedded engine', async (_, offline) => {
     const result = await roundTrip(engine, c.from, c.to, { offline });
+    expect(result.upDifferences, result.migrations.map((m) => m.up).join('\n')).toEqual([]);
+    expect(result.downDifferences, result.migrations.map((m) => m.down).join('\n')).toEqual([]);
+  });
+});
+
+// The same cases on the PostgreSQL server (CI sets SCHEMAWISE_TEST_DATABASE_URL), in a database of their own.
+const serverUrl = process.env.SCHEMAWISE_TEST_DATABASE_URL;
+describe.runIf(!!serverUrl)('on the PostgreSQL server', () => {
+  const dbName = `schemawise_diff_${process.pid}`;
+  let admin: Engine;
+  let server: Engine;
+  beforeAll(async () => {
+    admin = await connectServer(serverUrl!);
+    await admin.exec(`DROP DATABASE IF EXISTS ${dbName}`);
+    await admin.exec(`CREATE DATABASE ${dbName}`);
+    const u = new URL(serverUrl!);
+    u.pathname = `/${dbName}`;
+    server = await connectServer(u.toString());
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+    await admin?.exec(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin?.close();
+  });
+
+  it.each(DIFF_CASES.flatMap((c) => [[c.name, 'online', c] as const, [c.name, 'offline', c] as const]))('%s round-trips %s', async (_, mode, c) => {
+    const result = await roundTrip(server, c.from, c.to, { offline: mode === 'offline' });
     expect(result.upDifferences, result.migrations.map((m) => m.up).join('\n')).toEqual([]);
     expect(result.downDifferences, result.migrations.map((m) => m.down).join('\n')).toEqual([]);
   });
