@@ -16,7 +16,7 @@ import type { Finding } from '../src/lint/types.js';
 
 const root = path.resolve(__dirname, '..');
 const corpus = path.resolve(root, '../shared/corpus');
-const inputs = [path.join(root, 'examples/shop/schema.sql'), ...readdirSync(path.join(root, 'test/fixtures')).map((f) => path.join(root, 'test/fixtures', f))];
+const inputs = [path.join(root, 'examples/shop/schema.sql'), ...readdirSync(path.join(root, 'test/fixtures')).filter((f) => f.endsWith('.sql')).map((f) => path.join(root, 'test/fixtures', f))];
 if (existsSync(corpus)) {
   for (const f of readdirSync(path.join(corpus, 'schemas')).sort()) inputs.push(path.join(corpus, 'schemas', f));
   inputs.push(path.join(corpus, 'migrations/authelia'));
