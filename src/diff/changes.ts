@@ -45,7 +45,7 @@ export type Change =
    */
   | { kind: 'add-enum-value'; schema: string; enum: string; value: string; before?: string; after?: string; previous: Enum; columns: { table: QualifiedName; column: Column }[] }
   /** Values removed or reordered: PostgreSQL cannot do that in place, the type is swapped. */
-  | { kind: 'replace-enum'; schema: string; from: Enum; to: Enum; columns: { table: QualifiedName; column: Column }[] }
+  | { kind: 'replace-enum'; schema: string; from: Enum; to: Enum; columns: { table: QualifiedName; column: Column }[]; fromColumns: { table: QualifiedName; column: Column }[] }
   | { kind: 'create-domain'; schema: string; domain: Domain }
   | { kind: 'drop-domain'; schema: string; domain: Domain }
   | { kind: 'alter-domain'; schema: string; from: Domain; to: Domain }

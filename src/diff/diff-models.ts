@@ -1,5 +1,5 @@
 import { normalizeForComparison } from '../model/normalize.js';
-import { qualifiedName } from '../model/quote-ident.js';
+import { qualifiedName, quoteIdent } from '../model/quote-ident.js';
 import type { Column, Database, QualifiedName, Schema, Table, View } from '../model/types.js';
 import type { Change, ColumnAspect, Constraint, DiffResult, Renames, RenameSuggestion } from './changes.js';
 import { applyRenames } from './apply-renames.js';
@@ -99,7 +99,7 @@ function withOriginals(change: Change, originals: WeakMap<object, object>): Chan
     if (copy[k] && typeof copy[k] === 'object') copy[k] = o(copy[k]);
   }
   if (copy.constraint) copy.constraint = { ...copy.constraint, value: o(copy.constraint.value) };
-  if (copy.columns) copy.columns = copy.columns.map((c: any) => ({ ...c, column: o(c.column) }));
+  for (const k of ['columns', 'fromColumns'] as const) if (copy[k]) copy[k] = copy[k].map((c: any) => ({ ...c, column: o(c.column) }));
   return copy as Change;
 }
 
@@ -163,20 +163,24 @@ function diffSchema(sa: Schema, sb: Schema, models: Models, changes: Change[], n
       if (kept.length === old.values.length && same(kept, old.values)) {
         e.values.forEach((value, i) => {
           if (old.values.includes(value)) return;
-          // The neighbour that already exists (or was added just before) anchors the position.
+          // The value before it (existing, or added just before) anchors the position; at the
+          // start, the first value after it that already exists.
           const after = e.values[i - 1];
+          const before = e.values.slice(i + 1).find((v) => old.values.includes(v));
           changes.push({
             kind: 'add-enum-value',
             schema,
             enum: e.name,
             value,
-            ...(after !== undefined ? { after } : { before: e.values[i + 1] }),
+            ...(after !== undefined ? { after } : { before }),
             previous: old,
-            columns: persistingColumnsOfType(models, typeSpelling(schema, e.name)),
+            // For the way back: the columns as they were, with their old defaults.
+            columns: persistingColumnsOfType(models, typeSpelling(schema, e.name), 'from'),
           });
         });
       } else {
-        changes.push({ kind: 'replace-enum', schema, from: old, to: e, columns: persistingColumnsOfType(models, typeSpelling(schema, e.name)) });
+        const spelling = typeSpelling(schema, e.name);
+        changes.push({ kind: 'replace-enum', schema, from: old, to: e, columns: persistingColumnsOfType(models, spelling, 'to'), fromColumns: persistingColumnsOfType(models, spelling, 'from') });
       }
     }
     if (old && old.comment !== e.comment) changes.push({ kind: 'set-comment', target: { type: 'enum', enum: { schema, name: e.name } }, from: old.comment, to: e.comment });
@@ -337,25 +341,25 @@ function constraintList(t: ReturnType<typeof ownParts>): Constraint[] {
 
 /** How the model spells a type in a column: unqualified in public, qualified elsewhere. */
 function typeSpelling(schema: string, name: string): string {
-  return schema === 'public' ? name : `${schema}.${name}`;
+  return schema === 'public' ? quoteIdent(name) : qualifiedName(schema, name);
 }
 
 /**
  * The columns of a type that exist both before and after: a type swap converts them. Columns
  * dropped go before the swap and new ones come after it (and the reverse in the down file).
  */
-function persistingColumnsOfType(models: Models, spelling: string): { table: QualifiedName; column: Column }[] {
-  const before = new Set(columnsOfType(models.a, spelling).map((c) => `${key(c.table)}.${c.column.name}`));
-  return columnsOfType(models.b, spelling).filter((c) => before.has(`${key(c.table)}.${c.column.name}`));
+function persistingColumnsOfType(models: Models, spelling: string, side: 'from' | 'to'): { table: QualifiedName; column: Column }[] {
+  const [other, own] = side === 'to' ? [models.a, models.b] : [models.b, models.a];
+  const elsewhere = new Set(columnsOfType(other, spelling).map((c) => `${key(c.table)}.${c.column.name}`));
+  return columnsOfType(own, spelling).filter((c) => elsewhere.has(`${key(c.table)}.${c.column.name}`));
 }
 
 function columnsOfType(db: Database, spelling: string): { table: QualifiedName; column: Column }[] {
   const found: { table: QualifiedName; column: Column }[] = [];
-  const bare = spelling.replace(/^public\./, '');
   for (const s of db.schemas) {
     for (const t of s.tables) {
       if (t.partitionOf) continue; // altered through the parent
-      for (const c of t.columns) if (c.type.replace(/(\[\])+$/, '') === bare || c.type.replace(/(\[\])+$/, '') === `"${bare}"`) found.push({ table: { schema: s.name, name: t.name }, column: c });
+      for (const c of t.columns) if (c.type.replace(/(\[\])+$/, '') === spelling) found.push({ table: { schema: s.name, name: t.name }, column: c });
     }
   }
   return found;

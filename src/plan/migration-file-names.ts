@@ -39,7 +39,10 @@ export function migrationFiles(dir: string, name: string, migrations: RenderedMi
     const label = `${name}${m.suffix}`;
     switch (convention) {
       case 'golang-migrate': {
-        const version = last && last.length >= TIMESTAMP_DIGITS ? timestamp(now, i) : String(Number(last ?? 0) + 1 + i).padStart(last?.length ?? 4, '0');
+        // Versions must grow: a timestamped folder gets the time (or last + 1 if that is later);
+        // longer ones (unix nanoseconds) and counters get last + 1, at the folder's width.
+        const next = (BigInt(last ?? '0') + 1n + BigInt(i)).toString().padStart(last?.length ?? 4, '0');
+        const version = last?.length === TIMESTAMP_DIGITS && timestamp(now, i) > next ? timestamp(now, i) : next;
         out.push([{ file: join(`${version}_${label}.up.sql`), text: m.up }, { file: join(`${version}_${label}.down.sql`), text: m.down }]);
         break;
       }

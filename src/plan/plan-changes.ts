@@ -18,6 +18,8 @@ import {
 } from '../report/ddl.js';
 import { DATA_LOSS, type Hazard, type Phase, type Plan, type PlannedStatement, type PlanOptions } from './plan-types.js';
 import { typeChange } from './type-change.js';
+import { escapeRegExp } from '../lint/sql-text.js';
+import { truncateIdentifier } from '../lint/naming.js';
 
 /**
  * Ordering steps. Drops run before creates, dependants before what they depend on when
@@ -52,7 +54,9 @@ const STEP = {
   addConstraint: 60,
   addIndex: 62,
   addForeignKey: 64,
-  validate: 65,
+  /** In the validate migration, before anything there takes ACCESS EXCLUSIVE: the scans run under SHARE UPDATE EXCLUSIVE. */
+  validate: 59,
+  validateLate: 65,
   createView: 66,
   createTrigger: 68,
   ownSequence: 70,
@@ -73,6 +77,7 @@ interface Context {
   droppedColumns: Set<string>;
   /** Unique keys this plan attaches USING INDEX in the validate phase: `schema.table(cols)`. */
   lateKeys: Set<string>;
+  changes: readonly Change[];
   /** Enum types as column types spell them (unqualified in public). */
   enums: Set<string>;
   out: PlannedStatement[];
@@ -88,6 +93,7 @@ export function planChanges(diff: DiffResult, options: PlanOptions = {}): Plan {
     droppedTables: new Set(diff.changes.flatMap((c) => (c.kind === 'drop-table' ? [`${c.schema}.${c.table.name}`] : []))),
     droppedColumns: new Set(diff.changes.flatMap((c) => (c.kind === 'drop-column' ? [`${c.table.schema}.${c.table.name}.${c.column.name}`] : []))),
     lateKeys: new Set(),
+    changes: diff.changes,
     enums: new Set([diff.from, diff.to].flatMap((db) => db.schemas.flatMap((s) => s.enums.map((e) => (s.name === 'public' ? quoteIdent(e.name) : qualifiedName(s.name, e.name)))))),
     out: [],
   };
@@ -106,7 +112,7 @@ type Emit = Omit<PlannedStatement, 'change' | 'hazards' | 'rewrites' | 'scans' |
 
 function planChange(change: Change, ctx: Context): void {
   const emit = (s: Emit): void => {
-    ctx.out.push({ phase: 'main', hazards: [], rewrites: false, scans: false, ...s, change, ...(ctx.options.offline && { phase: 'main' }) });
+    ctx.out.push({ phase: 'main', hazards: [], rewrites: false, scans: false, ...s, change, ...(ctx.options.offline && s.phase !== 'enums' && { phase: 'main' }) });
   };
   const isNew = (qn: QualifiedName) => ctx.newTables.has(`${qn.schema}.${qn.name}`);
   const lock = (qn: QualifiedName, level: LockLevel) => (isNew(qn) ? {} : { lock: { level, on: name(qn) } });
@@ -152,6 +158,7 @@ function planChange(change: Change, ctx: Context): void {
         sql: `ALTER TYPE ${qn} ADD VALUE IF NOT EXISTS ${quoteLiteral(change.value)}${where};`,
         reverse: first ? enumSwap(change.schema, change.previous, change.columns).join('\n') : null,
         step: STEP.createEnum,
+        phase: 'enums',
       });
     }
     case 'replace-enum':
@@ -162,7 +169,7 @@ function planChange(change: Change, ctx: Context): void {
     }
     case 'drop-domain': {
       const qn = qualifiedName(change.schema, change.domain.name);
-      return emit({ sql: `DROP DOMAIN ${qn};`, reverse: createDomain(qn, change.domain), step: STEP.dropType });
+      return emit({ sql: `DROP DOMAIN ${qn};`, reverse: createDomain(qn, change.domain), step: replaced(ctx, change.schema, change.domain.name) ? STEP.createType - 1 : STEP.dropType });
     }
     case 'alter-domain': {
       const qn = qualifiedName(change.schema, change.to.name);
@@ -193,7 +200,7 @@ function planChange(change: Change, ctx: Context): void {
     }
     case 'drop-composite': {
       const qn = qualifiedName(change.schema, change.type.name);
-      return emit({ sql: `DROP TYPE ${qn};`, reverse: createComposite(qn, change.type), step: STEP.dropType });
+      return emit({ sql: `DROP TYPE ${qn};`, reverse: createComposite(qn, change.type), step: replaced(ctx, change.schema, change.type.name) ? STEP.createType - 1 : STEP.dropType });
     }
     case 'create-sequence': {
       const qn = qualifiedName(change.schema, change.sequence.name);
@@ -315,7 +322,8 @@ function planChange(change: Change, ctx: Context): void {
         sql: `ALTER TABLE ${t} DROP CONSTRAINT ${quoteIdent(c.value.name)};`,
         reverse: `ALTER TABLE ${t} ADD ${constraintClause(change.table, c, ctx.from)};`,
         step: c.type === 'foreign-key' ? STEP.dropForeignKey : STEP.dropConstraint,
-        lock: { level: c.type === 'foreign-key' ? 'SHARE ROW EXCLUSIVE' : 'ACCESS EXCLUSIVE', on: t },
+        // Dropping a foreign key takes ACCESS EXCLUSIVE on both tables (its triggers go).
+        lock: { level: 'ACCESS EXCLUSIVE', on: c.type === 'foreign-key' ? `${t} and ${name(c.value.refTable)}` : t },
       });
     }
     case 'add-index':
@@ -323,7 +331,10 @@ function planChange(change: Change, ctx: Context): void {
     case 'drop-index': {
       const t = name(change.table);
       const qn = qualifiedName(change.table.schema, change.index.name);
-      const withColumn = change.index.keys.some((k) => k.column !== null && ctx.droppedColumns.has(`${change.table.schema}.${change.table.name}.${k.column}`));
+      // Dropping a column drops every index that mentions it (key, INCLUDE, WHERE, expression).
+      const dropped = (col: string) => ctx.droppedColumns.has(`${change.table.schema}.${change.table.name}.${col}`);
+      const mentions = (sql: string | null) => sql !== null && [...ctx.droppedColumns].some((d) => d.startsWith(`${change.table.schema}.${change.table.name}.`) && new RegExp(`(^|[^\\w"])"?${escapeRegExp(d.split('.').pop()!)}"?($|[^\\w"])`).test(sql));
+      const withColumn = change.index.keys.some((k) => (k.column !== null ? dropped(k.column) : mentions(k.expression))) || change.index.include.some(dropped) || mentions(change.index.where);
       const concurrent = online && !withColumn && !isPartitioned(ctx.from, change.table);
       return emit({
         sql: `DROP INDEX ${concurrent ? 'CONCURRENTLY ' : ''}${qn};`,
@@ -406,6 +417,11 @@ function commentTarget(t: Extract<Change, { kind: 'set-comment' }>['target']): s
 function createTrigger(t: Trigger): string {
   const events = t.events.map((e) => e.toUpperCase()).join(' OR ');
   return `CREATE TRIGGER ${quoteIdent(t.name)} ${t.timing.toUpperCase()} ${events} ON ${name(t.table)} FOR EACH ${t.forEach.toUpperCase()} EXECUTE FUNCTION ${name(t.function)}();`;
+}
+
+/** A type dropped and created again under its name (a new base type or attributes): the drop goes first. */
+function replaced(ctx: Context, schema: string, name: string): boolean {
+  return ctx.changes.some((c) => (c.kind === 'create-domain' && c.domain.name === name || c.kind === 'create-composite' && c.type.name === name) && c.schema === schema);
 }
 
 function tableOf(db: Database, qn: QualifiedName): Table | undefined {
@@ -496,7 +512,10 @@ function planAlterColumn(change: Extract<Change, { kind: 'alter-column' }>, ctx:
   const typeChanged = change.changed.includes('type') || change.changed.includes('collation');
   const identityChanged = change.changed.includes('identity');
   // A default that the new type cannot take, or a serial default an identity replaces, goes first.
-  if (defaultChanged && from.default !== null && (typeChanged || identityChanged)) {
+  // The old default may not cast to the new type (normalising hides '1' vs 1): it goes first
+  // whenever the type changes, and the new one is set after.
+  const resetDefault = (defaultChanged || typeChanged) && from.default !== null && (typeChanged || identityChanged);
+  if (resetDefault) {
     emit({ sql: `${col} DROP DEFAULT;`, reverse: `${col} SET DEFAULT ${from.default};`, step: STEP.alterColumn, ...lock });
   }
   if (identityChanged && from.identity && !to.identity) {
@@ -529,8 +548,8 @@ function planAlterColumn(change: Extract<Change, { kind: 'alter-column' }>, ctx:
       ...lock,
     });
   }
-  if (defaultChanged && to.default !== null) {
-    emit({ sql: `${col} SET DEFAULT ${to.default};`, reverse: from.default !== null && !typeChanged && !identityChanged ? `${col} SET DEFAULT ${from.default};` : `${col} DROP DEFAULT;`, step: STEP.alterColumn + 0.5, ...lock });
+  if ((defaultChanged || resetDefault) && to.default !== null) {
+    emit({ sql: `${col} SET DEFAULT ${to.default};`, reverse: from.default !== null && !resetDefault ? `${col} SET DEFAULT ${from.default};` : `${col} DROP DEFAULT;`, step: STEP.alterColumn + 0.5, ...lock });
   } else if (defaultChanged && from.default !== null && !typeChanged && !identityChanged) {
     emit({ sql: `${col} DROP DEFAULT;`, reverse: `${col} SET DEFAULT ${from.default};`, step: STEP.alterColumn, ...lock });
   }
@@ -543,13 +562,13 @@ function planAlterColumn(change: Extract<Change, { kind: 'alter-column' }>, ctx:
     } else {
       // PostgreSQL 12+: SET NOT NULL skips its scan when a validated CHECK proves it; the CHECK
       // is added NOT VALID (brief lock), validated under SHARE UPDATE EXCLUSIVE, then dropped.
-      const check = quoteIdent(`${change.table.name}_${to.name}_not_null`.slice(0, 63));
+      const check = quoteIdent(uniqueName(`${change.table.name}_${to.name}_not_null`));
       // Before keys attached USING INDEX: a primary key leaves NOT NULL behind when dropped, so
       // the down file must drop the key first and the NOT NULL after.
       emit({ sql: `ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${quoteIdent(to.name)} IS NOT NULL) NOT VALID;`, reverse: `ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${check};`, step: STEP.alterColumn + 0.5, ...lock });
-      emit({ sql: `ALTER TABLE ${t} VALIDATE CONSTRAINT ${check};`, reverse: null, step: STEP.addConstraint - 0.3, phase: 'validate', scans: true, lock: { level: 'SHARE UPDATE EXCLUSIVE', on: t } });
-      emit({ sql: `${col} SET NOT NULL;`, reverse: `${col} DROP NOT NULL;`, step: STEP.addConstraint - 0.2, phase: 'validate', ...lock });
-      emit({ sql: `ALTER TABLE ${t} DROP CONSTRAINT ${check};`, reverse: null, step: STEP.addConstraint - 0.1, phase: 'validate', ...lock });
+      emit({ sql: `ALTER TABLE ${t} VALIDATE CONSTRAINT ${check};`, reverse: null, step: STEP.validate, phase: 'validate', scans: true, lock: { level: 'SHARE UPDATE EXCLUSIVE', on: t } });
+      emit({ sql: `${col} SET NOT NULL;`, reverse: `${col} DROP NOT NULL;`, step: STEP.validate + 0.5, phase: 'validate', ...lock });
+      emit({ sql: `ALTER TABLE ${t} DROP CONSTRAINT ${check};`, reverse: null, step: STEP.validate + 0.6, phase: 'validate', ...lock });
     }
   }
 }
@@ -597,7 +616,7 @@ function planAddConstraint(table: QualifiedName, c: Constraint, ctx: Context, em
       phase: late ? 'validate' : 'main',
       ...lockOf(c.type === 'foreign-key' ? 'SHARE ROW EXCLUSIVE' : 'ACCESS EXCLUSIVE'),
     });
-    emit({ sql: `ALTER TABLE ${t} VALIDATE CONSTRAINT ${quoteIdent(c.value.name)};`, reverse: null, step: STEP.validate, phase: 'validate', scans: true, ...lockOf('SHARE UPDATE EXCLUSIVE') });
+    emit({ sql: `ALTER TABLE ${t} VALIDATE CONSTRAINT ${quoteIdent(c.value.name)};`, reverse: null, step: late ? STEP.validateLate : STEP.validate, phase: 'validate', scans: true, ...lockOf('SHARE UPDATE EXCLUSIVE') });
     return;
   }
   if ((c.type === 'primary-key' || c.type === 'unique') && online && !isPartitioned(ctx.to, table) && !isPartitioned(ctx.from, table)) {
@@ -637,7 +656,17 @@ function planAddConstraint(table: QualifiedName, c: Constraint, ctx: Context, em
   });
 }
 
-const keyId = (table: QualifiedName, columns: string[]) => `${table.schema}.${table.name}(${columns.join(',')})`;
+// Column order does not matter for a foreign key to find its referenced key.
+const keyId = (table: QualifiedName, columns: string[]) => `${table.schema}.${table.name}(${[...columns].sort().join(',')})`;
+
+/** A name within PostgreSQL's 63 bytes; a truncated one gets a short hash of the whole so two long names stay apart. */
+function uniqueName(full: string): string {
+  const cut = truncateIdentifier(full);
+  if (cut === full) return full;
+  let hash = 0;
+  for (const ch of full) hash = (hash * 31 + ch.codePointAt(0)!) >>> 0;
+  return `${truncateIdentifier(full, 54)}_${hash.toString(36).padStart(7, '0').slice(0, 7)}`;
+}
 
 function planAddIndex(table: QualifiedName, index: Index, ctx: Context, emit: Emitter): void {
   const t = name(table);
@@ -666,7 +695,7 @@ function planEnumSwap(change: Extract<Change, { kind: 'replace-enum' }>, emit: E
   const qn = qualifiedName(change.schema, change.to.name);
   const hazards: Hazard[] = removed.length ? [{ kind: 'drop-enum-value', message: `${qn} loses ${removed.map((v) => `'${v}'`).join(', ')}: rows holding them make the migration fail` }] : [];
   const up = enumSwap(change.schema, change.to, change.columns);
-  const down = enumSwap(change.schema, change.from, change.columns);
+  const down = enumSwap(change.schema, change.from, change.fromColumns);
   up.forEach((sql, i) =>
     emit({
       sql,

@@ -7,10 +7,11 @@ import type { Change } from '../diff/changes.js';
  * transaction, one statement at a time: CREATE/DROP INDEX CONCURRENTLY), `validate` (one
  * transaction: VALIDATE CONSTRAINT, keys attached USING INDEX, SET NOT NULL proven by a CHECK).
  * VALIDATE must not share the transaction of the ADD … NOT VALID, or the ADD's strong lock is
- * held for the whole validation scan.
+ * held for the whole validation scan. `enums` comes first: a value added by ALTER TYPE … ADD
+ * VALUE cannot be used (in a default, a CHECK) until its transaction has committed.
  */
-export type Phase = 'main' | 'concurrent' | 'validate';
-export const PHASES: readonly Phase[] = ['main', 'concurrent', 'validate'];
+export type Phase = 'enums' | 'main' | 'concurrent' | 'validate';
+export const PHASES: readonly Phase[] = ['enums', 'main', 'concurrent', 'validate'];
 
 export type HazardKind =
   | 'drop-schema'

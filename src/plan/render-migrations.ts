@@ -20,6 +20,7 @@ export interface RenderOptions {
 }
 
 const PHASE_NOTES: Record<Phase, string> = {
+  enums: 'Runs in one transaction, before the rest: a new enum value can only be used once this has committed (PostgreSQL 12+).',
   main: 'Runs in one transaction; every lock it takes on an existing table is brief unless noted.',
   concurrent:
     'Runs OUTSIDE a transaction, one statement at a time (CONCURRENTLY refuses a transaction block):\n' +
@@ -45,7 +46,7 @@ export function renderMigrations(plan: Plan, title: string, options: RenderOptio
     const lost = statements.flatMap((s) => (s.lost ? [s.lost] : []));
     const downHeader = [header('down'), ...(lost.length ? ['-- NOT RESTORED by this file (data the up migration destroyed):', ...lost.map((l) => `--   ${l}`)] : [])].join('\n');
     const down = [downHeader, settings.join('\n'), ...reverses.map((s) => s.reverse!)].join('\n\n');
-    migrations.push({ phase, suffix: phase === 'main' ? '' : `_${phase}`, transactional: phase !== 'concurrent', up: `${up}\n`, down: `${down}\n` });
+    migrations.push({ phase, suffix: phase === 'main' ? '' : phase === 'enums' ? '_enum_values' : `_${phase}`, transactional: phase !== 'concurrent', up: `${up}\n`, down: `${down}\n` });
   }
   return migrations;
 }

@@ -16,8 +16,18 @@ const NUMERIC = /^numeric(?:\((\d+)(?:,\s*(\d+))?\))?$/;
 const BIT_VARYING = /^bit varying(?:\((\d+)\))?$/;
 const INTEGER_WIDTH: Record<string, number> = { smallint: 2, integer: 4, bigint: 8 };
 
+const CHAR = /^character(?:\((\d+)\))?$/;
+const WIDENS: Record<string, string[]> = { real: ['double precision', 'numeric'], smallint: ['real', 'double precision'], integer: ['double precision'] };
+
 export function typeChange(from: string, to: string): TypeChange {
   if (from === to) return { rewrites: false, narrowing: false };
+  // An array changes as its elements do.
+  if (from.endsWith('[]') && to.endsWith('[]')) return typeChange(from.slice(0, -2), to.slice(0, -2));
+  if (WIDENS[from]?.includes(to)) return { rewrites: true, narrowing: false };
+  const charFrom = CHAR.exec(from);
+  const charTo = CHAR.exec(to);
+  if (charFrom && charTo) return { rewrites: true, narrowing: Number(charTo[1] ?? 1) < Number(charFrom[1] ?? 1) };
+  if (charFrom && (to === 'text' || VARCHAR.test(to))) return { rewrites: true, narrowing: VARCHAR.exec(to)?.[1] !== undefined && Number(VARCHAR.exec(to)![1]) < Number(charFrom[1] ?? 1) };
   const varcharFrom = VARCHAR.exec(from);
   const varcharTo = VARCHAR.exec(to);
   const limit = (m: RegExpExecArray | null) => (m?.[1] === undefined ? Infinity : Number(m[1]));

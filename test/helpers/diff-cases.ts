@@ -72,4 +72,11 @@ export const DIFF_CASES: DiffCase[] = [
     to: `${shop}\nCREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;\nCREATE MATERIALIZED VIEW customer_totals AS SELECT customer_id, sum(total) AS total FROM orders GROUP BY customer_id;\nCREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch();`,
     kinds: ['create-view', 'create-trigger'],
   },
+
+  { name: 'enum values added at the start, one used by a new default', from: shop, to: shop.replace("('pending', 'paid', 'shipped')", "('draft', 'new', 'pending', 'paid', 'shipped')").replace("DEFAULT 'pending'", "DEFAULT 'draft'"), kinds: ['add-enum-value', 'add-enum-value', 'alter-column'] },
+  { name: 'index with a dropped column in INCLUDE and WHERE', from: `${shop}\nCREATE INDEX idx_orders_status_note ON orders (status) INCLUDE (note) WHERE total > 0;`, to: shop.replace('total numeric(10,2),', '').replace(',\n  note varchar(50)', ''), kinds: ['drop-column', 'drop-index'] },
+  { name: 'type change whose default does not cast', from: 'CREATE TABLE t (id int PRIMARY KEY, a text DEFAULT \'1\');', to: 'CREATE TABLE t (id int PRIMARY KEY, a integer DEFAULT 1);', kinds: ['alter-column'] },
+  { name: 'foreign key to a new key in another column order', from: 'CREATE TABLE p (a int NOT NULL, b int NOT NULL);\nCREATE TABLE c (x int, y int);', to: 'CREATE TABLE p (a int NOT NULL, b int NOT NULL, CONSTRAINT p_a_b_key UNIQUE (a, b));\nCREATE TABLE c (x int, y int, CONSTRAINT c_fk FOREIGN KEY (y, x) REFERENCES p (b, a));', kinds: ['add-constraint', 'add-constraint'] },
+  { name: 'domain base type replaced', from: 'CREATE DOMAIN amount AS integer;', to: 'CREATE DOMAIN amount AS bigint;', kinds: ['drop-domain', 'create-domain'] },
+  { name: 'two long columns made NOT NULL', from: 'CREATE TABLE a_table_name_that_is_forty_characters_long (aaaaaaaaaaaaaaaaaaaaaaaa_x int, aaaaaaaaaaaaaaaaaaaaaaaa_y int);', to: 'CREATE TABLE a_table_name_that_is_forty_characters_long (aaaaaaaaaaaaaaaaaaaaaaaa_x int NOT NULL, aaaaaaaaaaaaaaaaaaaaaaaa_y int NOT NULL);', kinds: ['alter-column', 'alter-column'] },
 ];

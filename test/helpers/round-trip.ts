@@ -20,6 +20,19 @@ export interface RoundTrip {
   downDifferences: string[];
 }
 
+/** A migration as a runner applies it: a transactional one inside BEGIN … COMMIT (what cannot share a transaction fails here as it would there). */
+async function apply(engine: Engine, sql: string, transactional: boolean): Promise<void> {
+  if (!transactional) return execStatements(engine, sql);
+  await engine.exec('BEGIN');
+  try {
+    await execStatements(engine, sql);
+    await engine.exec('COMMIT');
+  } catch (error) {
+    await engine.exec('ROLLBACK');
+    throw error;
+  }
+}
+
 const comparable = async (engine: Engine): Promise<Database> => {
   const model = normalizeForComparison((await introspect(engine)).database);
   // Functions are reported, not planned: the model has no bodies (see diffModels' notes).
@@ -44,9 +57,9 @@ export async function roundTrip(engine: Engine, fromSql: string, toSql: string, 
   await resetEngine(engine);
   await runScripts(engine, [{ file: 'from.sql', sql: fromSql }]);
   const expectedFrom = await comparable(engine);
-  for (const m of migrations) await execStatements(engine, m.up);
+  for (const m of migrations) await apply(engine, m.up, m.transactional);
   const afterUp = await comparable(engine);
-  for (const m of [...migrations].reverse()) await execStatements(engine, m.down);
+  for (const m of [...migrations].reverse()) await apply(engine, m.down, m.transactional);
   const afterDown = await comparable(engine);
   return { migrations, upDifferences: modelDiff(afterUp, expectedTo), downDifferences: modelDiff(afterDown, expectedFrom) };
 }
