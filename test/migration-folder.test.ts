@@ -258,6 +258,83 @@ describe('readMigrationFolder: numbered', () => {
   });
 });
 
+describe('readMigrationFolder: down migrations', () => {
+  const downs = (result: MigrationFolder) =>
+    result.migrations.map((m) => [m.version, m.down ? path.relative(result.dir, m.down.file) : null, m.down?.sql ?? null]);
+
+  it('pairs golang-migrate .down.sql files with their up by version, and notes a down without an up', () => {
+    const dir = folder({
+      '0001_users.up.sql': 'create table users ();\n',
+      '0001_users.down.sql': 'drop table users;\n',
+      '0002_orders.up.sql': 'create table orders ();\n',
+      '0003_old.down.sql': 'select 1;\n',
+      'V0004.Authelia_Style.up.sql': 'select 4;\n',
+      'V0004.Authelia_Style.down.sql': 'select -4;\n',
+    });
+    const result = readMigrationFolder(dir);
+    expect(result.convention).toBe('golang-migrate');
+    expect(downs(result)).toEqual([
+      ['0001', '0001_users.down.sql', 'drop table users;\n'],
+      ['0002', null, null],
+      ['0004', 'V0004.Authelia_Style.down.sql', 'select -4;\n'],
+    ]);
+    expect(result.notes).toEqual([`${path.join(dir, '0003_old.down.sql')}: ignored (a down migration without an up of version 0003)`]);
+  });
+
+  it('pairs Flyway undo files by version; repeatables have none', () => {
+    const dir = folder({
+      'V1__init.sql': 'create table a ();',
+      'U1__init.sql': 'drop table a;',
+      'V1.1__b.sql': 'create table b ();',
+      'U01.1__b_undo.sql': 'drop table b;',
+      'V2__c.sql': 'create table c ();',
+      'R__view.sql': 'create or replace view v as select 1;',
+    });
+    const result = readMigrationFolder(dir);
+    expect(downs(result)).toEqual([
+      ['1', 'U1__init.sql', 'drop table a;'],
+      ['1.1', 'U01.1__b_undo.sql', 'drop table b;'],
+      ['2', null, null],
+      ['', null, null],
+    ]);
+    expect(result.notes).toEqual([]);
+  });
+
+  it("cuts dbmate's down block out of the file, keeping lines, and reads transaction:false", () => {
+    const text = '-- migrate:up transaction:false\ncreate index concurrently i on t (a);\n\n-- migrate:down\ndrop index i;\n';
+    const dir = folder({ '20240101000000_index.sql': text, '20240102000000_no_down.sql': '-- migrate:up\nselect 1;\n' });
+    const [withDown, withoutDown] = readMigrationFolder(dir).migrations;
+    expect(withDown.transaction).toBe(false);
+    expect(withDown.down).toEqual({ file: path.join(dir, '20240101000000_index.sql'), sql: '\n\n\n\ndrop index i;\n' });
+    expect(withDown.down!.sql.split('\n')).toHaveLength(text.split('\n').length);
+    expect(withoutDown.down).toBeUndefined();
+    expect(withoutDown.transaction).toBeUndefined();
+  });
+
+  it('reads NNN_name.down.sql beside a numbered NNN_name.sql as its down, not as golang-migrate', () => {
+    const dir = folder({ '001_a.sql': 'create table a ();', '001_a.down.sql': 'drop table a;', '002_b.sql': 'create table b ();', '002_b.down.sql': 'drop table b;' });
+    const result = readMigrationFolder(dir);
+    expect(result.convention).toBe('numbered');
+    expect(downs(result)).toEqual([
+      ['001', '001_a.down.sql', 'drop table a;'],
+      ['002', '002_b.down.sql', 'drop table b;'],
+    ]);
+    expect(result.notes).toEqual([]);
+  });
+
+  it("takes Prisma's down.sql beside migration.sql; drizzle has no downs", () => {
+    const prisma = readMigrationFolder(
+      folder({ '20230101120000_init/migration.sql': 'create table a ();', '20230101120000_init/down.sql': 'drop table a;', '20230202120000_b/migration.sql': 'select 1;' }),
+    );
+    expect(downs(prisma)).toEqual([
+      ['20230101120000', path.join('20230101120000_init', 'down.sql'), 'drop table a;'],
+      ['20230202120000', null, null],
+    ]);
+    const drizzle = readMigrationFolder(folder({ 'meta/_journal.json': JSON.stringify({ entries: [{ idx: 0, tag: '0000_a' }] }), '0000_a.sql': 'select 1;' }));
+    expect(drizzle.migrations[0].down).toBeUndefined();
+  });
+});
+
 describe('readMigrationFolder: mixed conventions', () => {
   it('reads the dominant convention and notes the others', () => {
     const dir = folder({
@@ -341,6 +418,8 @@ describe.skipIf(!existsSync(authelia))('readMigrationFolder: authelia corpus', (
     expect(result.migrations[0]).toMatchObject({ version: '0001', name: 'Initial_Schema' });
     expect(result.migrations.at(-1)).toMatchObject({ version: '0026', name: 'StorageAADRowScoped' });
     expect(result.migrations[0].sql).toMatch(/^CREATE TABLE IF NOT EXISTS authentication_logs/);
+    expect(result.migrations.every((m) => m.down?.file === m.file.replace(/\.up\.sql$/, '.down.sql'))).toBe(true);
+    expect(result.migrations[0].down!.sql).toMatch(/^DROP TABLE IF EXISTS authentication_logs;/);
     expect(result.notes).toEqual([]);
   });
 });

@@ -2,7 +2,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { didYouMean } from '../did-you-mean.js';
 import { SchemawiseError } from '../errors.js';
-import { SEVERITIES, type OptionValue, type Rule, type Severity } from './types.js';
+import { MIGRATION_RULES } from './migration-rules/index.js';
+import { RULES } from './rules/index.js';
+import { SEVERITIES, type OptionValue, type Severity } from './types.js';
+
+/** What the config needs of a rule: review rules and `migrate lint`'s statement rules both are one. */
+export interface ConfigurableRule {
+  id: string;
+  meta: {
+    severity: Severity;
+    options?: Record<string, OptionValue>;
+    optionChoices?: { [name: string]: readonly string[] | undefined };
+  };
+}
 
 export const CONFIG_FILES = ['schemawise.config.json', 'schemawise.config.yaml', 'schemawise.config.yml'];
 
@@ -30,8 +42,11 @@ export function findConfig(cwd: string): string | undefined {
   }
 }
 
-/** Reads and validates a config file against the rules that exist. */
-export async function readConfig(path: string, rules: readonly Rule<any>[]): Promise<Config> {
+/**
+ * Reads and validates a config file against the rules that exist: `rules` (the caller's, custom
+ * ones included) and every rule of `review` and `migrate lint`, since one file serves both.
+ */
+export async function readConfig(path: string, rules: readonly ConfigurableRule[] = []): Promise<Config> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -51,7 +66,7 @@ export async function readConfig(path: string, rules: readonly Rule<any>[]): Pro
 }
 
 // zod costs ~90 ms to import: only a run with a config file pays for it.
-async function validateConfig(raw: unknown, path: string, rules: readonly Rule<any>[]): Promise<Config> {
+async function validateConfig(raw: unknown, path: string, rules: readonly ConfigurableRule[]): Promise<Config> {
   const { z } = await import('zod');
   const severity = z.enum(['off', ...SEVERITIES] as [string, ...string[]]);
   const schema = z.strictObject({
@@ -70,7 +85,7 @@ async function validateConfig(raw: unknown, path: string, rules: readonly Rule<a
       : issue.message;
     throw new SchemawiseError(`${path}: ${at}: ${message}${hint}`);
   }
-  const byId = new Map(rules.map((r) => [r.id, r]));
+  const byId = new Map<string, ConfigurableRule>([...RULES, ...MIGRATION_RULES, ...rules].map((r) => [r.id, r]));
   for (const [id, setting] of Object.entries(parsed.data.rules)) {
     const rule = byId.get(id);
     if (!rule) throw new SchemawiseError(`${path}: rules.${id}: unknown rule${didYouMean(id, byId.keys())}`);
@@ -84,7 +99,7 @@ async function validateConfig(raw: unknown, path: string, rules: readonly Rule<a
       const expected = defaults[name];
       const ok = Array.isArray(expected) ? Array.isArray(value) && value.every((v) => typeof v === 'string') : typeof value === typeof expected;
       if (!ok) throw new SchemawiseError(`${path}: rules.${id}.options.${name}: expected ${Array.isArray(expected) ? 'a list of strings' : `a ${typeof expected}`}, got ${JSON.stringify(value)}`);
-      const choices = (rule.meta.optionChoices as Record<string, readonly string[]> | undefined)?.[name];
+      const choices = rule.meta.optionChoices?.[name];
       if (choices && !choices.includes(value as string)) {
         throw new SchemawiseError(`${path}: rules.${id}.options.${name}: expected one of ${choices.join(', ')}, got ${JSON.stringify(value)}${didYouMean(String(value), choices)}`);
       }
@@ -94,7 +109,7 @@ async function validateConfig(raw: unknown, path: string, rules: readonly Rule<a
 }
 
 /** A rule's effective severity (or off) and options under `config`. */
-export function settingFor(rule: Rule<any>, config: Config): { severity: Severity | 'off'; options: Record<string, OptionValue> } {
+export function settingFor(rule: ConfigurableRule, config: Config): { severity: Severity | 'off'; options: Record<string, OptionValue> } {
   const setting = config.rules[rule.id];
   const defaults = rule.meta.options ?? {};
   if (setting === undefined) return { severity: rule.meta.severity, options: defaults };

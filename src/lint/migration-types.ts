@@ -19,12 +19,21 @@ export type LockLevel =
   | 'EXCLUSIVE'
   | 'ACCESS EXCLUSIVE';
 
+/** A lock a statement takes on a relation (table, index, view, sequence), as the runner's lock table knows it. */
+export interface StatementLock {
+  relation: QualifiedName;
+  kind: 'table' | 'index' | 'view' | 'sequence';
+  mode: LockLevel;
+}
+
 /**
- * An example migration for the docs and the meta-test; a string runs at the default version.
+ * An example migration for the docs and the meta-test; a string runs at the default version,
+ * in a file the migration tool runs in one transaction (the runner's default).
  * A line `---` splits it: above, earlier migrations (the schema as it stands); below, the
  * migration linted. Without one the whole example is the migration.
+ * `transactional: false`: the file runs statement by statement (dbmate `transaction:false`, `psql -f`).
  */
-export type MigrationExample = string | { sql: string; pgVersion: number };
+export type MigrationExample = string | { sql: string; pgVersion?: number; transactional?: boolean };
 
 export interface MigrationRuleMeta<O extends Record<string, OptionValue>> {
   category: 'migrations';
@@ -47,8 +56,18 @@ export interface MigrationReport {
   span?: Span;
   /** The object concerned: `schema.table`, `schema.table.column`, `schema.index`. */
   object?: string;
+  /**
+   * `schema.table` the object belongs to, for the config's `ignoreTables`; found from `object`
+   * when it names a table or a table's column.
+   */
+  table?: string;
   /** The lock taken and what it blocks, then the safe rewrite. */
   help: string;
+  /**
+   * The statement rewritten: SQL that takes its place in the migration (and may add statements
+   * before or after it) and builds the same schema. A rewrite that leaves steps to later
+   * migrations (backfill, VALIDATE) says so in `--` comment lines.
+   */
   fix?: Fix;
 }
 
@@ -78,7 +97,25 @@ export interface MigrationContext<O> {
   inTransaction: boolean;
   /** Inside an explicit BEGIN … COMMIT block of this file. */
   inExplicitTransaction: boolean;
-  /** `SET [LOCAL] lock_timeout` / `statement_timeout` to a non-zero value earlier in the file. */
+  /**
+   * The transaction the migration tool opened around the file is still open: the file runs in
+   * one and no COMMIT or ROLLBACK of the file has ended it yet.
+   */
+  runnerTransaction: boolean;
+  /** The locks this statement takes on relations, strongest first (DDL and maintenance statements; DML is not listed). */
+  locks: readonly StatementLock[];
+  /**
+   * The strongest lock the open transaction already holds on the relation, from earlier statements
+   * of this file: locks are kept until the transaction ends, so a statement that needs no more than
+   * that waits for no one, and queues no one behind it.
+   */
+  heldLock(qn: QualifiedName): LockLevel | undefined;
+  /** This rule already reported something in this file (for rules that report once per file). */
+  reportedInFile: boolean;
+  /**
+   * `SET lock_timeout` / `statement_timeout` (or `set_config`) to a non-zero value earlier in the
+   * file and still in force: a `SET LOCAL` counts inside a transaction, until it ends.
+   */
   lockTimeoutSet: boolean;
   statementTimeoutSet: boolean;
   report(report: MigrationReport): void;

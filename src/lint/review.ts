@@ -6,6 +6,7 @@ import { DEFAULT_CONFIG, settingFor, type Config } from './config.js';
 import { collectIgnores, matchIgnore, type Ignore } from './ignores.js';
 import { findTable } from './model-walk.js';
 import { RULES } from './rules/index.js';
+import { MIGRATION_RULES } from './migration-rules/index.js';
 import type { Finding, LiveFacts, Rule, Severity } from './types.js';
 
 export interface ReviewInput {
@@ -79,7 +80,8 @@ export function review(input: ReviewInput): ReviewResult {
 
   const unusedRule = rules.find((r) => r.id === UNUSED_IGNORE);
   if (unusedRule && enabled.has(UNUSED_IGNORE)) {
-    const known = new Set(RULES.map((r) => r.id));
+    // A migrations folder carries ignores for the migration rules too: those ids are known, not typos.
+    const known = new Set([...RULES, ...MIGRATION_RULES].map((r) => r.id));
     const severity = settingFor(unusedRule, config).severity as Severity;
     // A bare ignore can only be judged when every rule ran (not under --rule).
     const allRan = RULES.every((r) => r.meta.live || ran.includes(r.id) || settingFor(r, config).severity === 'off');

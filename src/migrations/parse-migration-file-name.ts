@@ -4,7 +4,8 @@ export interface MigrationFileName {
   convention: 'golang-migrate' | 'flyway' | 'numbered';
   /**
    * `up` is applied in version order, `repeatable` (Flyway `R__`) after all of those;
-   * `reverse` (a `.down.sql` or Flyway `U` file) is never applied but still shows the convention.
+   * `reverse` (a `.down.sql` or Flyway `U` file) is not applied in order but still shows the convention;
+   * `readMigrationFolder` pairs it with the up of its version as that migration's down.
    */
   role: 'up' | 'repeatable' | 'reverse';
   /** Digits, with `.` between the parts of a Flyway version; empty for a repeatable. */

@@ -13,7 +13,7 @@ const ICON = { error: '🔴 error', warning: '🟠 warning', info: '🔵 info' }
 /** A report for a pull request or a design document: a table, then the fixes in one SQL block. */
 export function formatMarkdown(findings: Finding[], summary: ReportSummary): string {
   const count = (s: Finding['severity']) => findings.filter((f) => f.severity === s).length;
-  const lines = [`## schemawise review`, ''];
+  const lines = [`## schemawise ${summary.command ?? 'review'}`, ''];
   if (!findings.length) lines.push('No findings.', '');
   else {
     lines.push(`${count('error')} errors, ${count('warning')} warnings, ${count('info')} info.`, '');

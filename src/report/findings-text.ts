@@ -5,6 +5,8 @@ export interface ReportSummary {
   suppressed: number;
   baselined: number;
   skippedLive: string[];
+  /** The command reporting (default `review`): titles and hints name its own options. */
+  command?: 'review' | 'migrate lint';
 }
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -42,7 +44,7 @@ export function formatText(findings: Finding[], summary: ReportSummary, c: Color
   const fixable = findings.filter((f) => f.fix).length;
   const parts = [plural(counts.error, 'error'), plural(counts.warning, 'warning'), `${counts.info} info`];
   const extra: string[] = [];
-  if (fixable) extra.push(`${fixable} with a fix (--fix-sql writes them)`);
+  if (fixable) extra.push(`${fixable} with a fix${summary.command === 'migrate lint' ? ' (the safe rewrite, in --format json)' : ' (--fix-sql writes them)'}`);
   if (summary.suppressed) extra.push(`${summary.suppressed} ignored by comments or config`);
   if (summary.baselined) extra.push(`${summary.baselined} in the baseline`);
   const head = findings.length ? (counts.error ? c.red : counts.warning ? c.yellow : c.blue)(`✖ ${plural(findings.length, 'finding')}`) : c.green('✔ no findings');

@@ -1,0 +1,81 @@
+import { quoteIdent } from '../../model/quote-ident.js';
+import { nameList } from '../../parse/name-list.js';
+import type { ParsedStatement } from '../../parse/parse-script.js';
+import { alterExistingTable, usingIndexRewrite, type AlterCommand } from '../migration-rules-helpers/alter-table.js';
+import { defineMigrationRule } from '../migration-types.js';
+
+/** The columns of a UNIQUE constraint whose index the subcommand builds: ADD CONSTRAINT without USING INDEX, or a new column's UNIQUE. */
+function builtKey(cmd: any): string[] | undefined {
+  const c = cmd.subtype === 'AT_AddConstraint' ? cmd.def?.Constraint : undefined;
+  if (c?.contype === 'CONSTR_UNIQUE' && !c.indexname) return nameList(c.keys);
+  if (cmd.subtype !== 'AT_AddColumn') return undefined;
+  const def = cmd.def.ColumnDef;
+  return (def.constraints ?? []).some((w: any) => w.Constraint.contype === 'CONSTR_UNIQUE') ? [def.colname] : undefined;
+}
+
+export default defineMigrationRule({
+  id: 'adding-unique-constraint',
+  meta: {
+    category: 'migrations',
+    severity: 'warning',
+    description: 'ADD UNIQUE on an existing table builds its index under ACCESS EXCLUSIVE',
+    rationale: `\`ALTER TABLE … ADD CONSTRAINT … UNIQUE (…)\` (or \`ADD COLUMN … UNIQUE\`) takes an **ACCESS EXCLUSIVE** lock and
+builds the unique index while holding it: every read and write of the table waits for the whole build, which
+on a large table is minutes. Nothing is rewritten.
+
+The safe way splits the work: \`CREATE UNIQUE INDEX CONCURRENTLY\` builds the index under SHARE UPDATE
+EXCLUSIVE (reads and writes go on; it cannot run in a transaction block, and a failed build — a duplicate,
+say — leaves an INVALID index to drop), then \`ADD CONSTRAINT … UNIQUE USING INDEX\` turns it into the
+constraint with a moment's lock (INCLUDE, NULLS NOT DISTINCT and DEFERRABLE carry over). On a partitioned
+table neither CONCURRENTLY nor USING INDEX is allowed: build a matching unique index CONCURRENTLY on each
+partition first, and ADD CONSTRAINT on the parent attaches them instead of building. A plain
+\`CREATE UNIQUE INDEX\` is [require-concurrent-index-creation](require-concurrent-index-creation.md)'s. A
+constraint added to a table created earlier in the same migration is not flagged.`,
+    invalid: [
+      `CREATE TABLE users (id bigint PRIMARY KEY, email text);
+---
+ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email); -- flagged`,
+      `CREATE TABLE users (id bigint PRIMARY KEY);
+---
+ALTER TABLE users ADD COLUMN handle text UNIQUE; -- flagged`,
+    ],
+    valid: [
+      `CREATE TABLE users (id bigint PRIMARY KEY, email text);
+---
+CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);
+ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;`,
+      // The table is new: nobody waits for the index build.
+      `CREATE TABLE users (id bigint PRIMARY KEY, email text);
+ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);`,
+    ],
+  },
+  check(ctx) {
+    const alter = alterExistingTable(ctx);
+    if (!alter) return;
+    const { target } = alter;
+    const flagged = alter.commands.filter(({ cmd }) => builtKey(cmd));
+    if (!flagged.length) return;
+    const fix = usingIndexRewrite(ctx, target, flagged);
+    for (const command of flagged) {
+      const keys = builtKey(command.cmd)!;
+      const safeWay = target.table?.partitioning
+        ? 'A partitioned table allows neither CONCURRENTLY nor USING INDEX: build a matching unique index CONCURRENTLY on each partition first, ADD CONSTRAINT then attaches them instead of building.'
+        : command.cmd.subtype === 'AT_AddColumn'
+          ? 'Add the column without UNIQUE, build the index with CREATE UNIQUE INDEX CONCURRENTLY (outside a transaction), then ADD CONSTRAINT … UNIQUE USING INDEX.'
+          : 'Build it with CREATE UNIQUE INDEX CONCURRENTLY (outside a transaction), then ADD CONSTRAINT … UNIQUE USING INDEX.';
+      ctx.report({
+        message: `ADD UNIQUE (${keys.map(quoteIdent).join(', ')}) builds its index while ${target.object} is locked against reads and writes`,
+        span: spanOf(ctx.statement, command),
+        object: target.object,
+        help: `takes ACCESS EXCLUSIVE on ${target.object} for the whole index build: all reads and writes wait. ${safeWay}`,
+        ...(fix && { fix }),
+      });
+    }
+  },
+});
+
+/** A column's UNIQUE is reported where it is written, not where its column starts. */
+function spanOf(statement: ParsedStatement, { cmd, span }: AlterCommand) {
+  const inline = cmd.subtype === 'AT_AddColumn' ? cmd.def.ColumnDef.constraints.find((w: any) => w.Constraint.contype === 'CONSTR_UNIQUE') : undefined;
+  return inline ? statement.locate(inline.Constraint.location) : span;
+}
