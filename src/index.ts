@@ -29,3 +29,7 @@ export type { Change, DiffResult, Renames, RenameSuggestion } from './diff/chang
 export { planChanges, blockedHazards } from './plan/plan-changes.js';
 export type { Plan, PlannedStatement, PlanOptions, Hazard, Phase } from './plan/plan-types.js';
 export { renderMigrations, type RenderedMigration } from './plan/render-migrations.js';
+export { verifyMigrations, type VerifyOptions, type VerifyResult, type VerifyProblem } from './verify/verify-migrations.js';
+export { modelDifferences, type ModelDifference } from './verify/model-differences.js';
+export { lintMigrations, type LintMigrationsInput, type LintMigrationsResult } from './lint/lint-migrations.js';
+export { MIGRATION_RULES } from './lint/migration-rules/index.js';

@@ -19,6 +19,14 @@ export interface MigrationFile {
   sql: string;
   /** Flyway `R__` migration: applied after all versioned ones, ordered by name. */
   repeatable?: boolean;
+  /**
+   * The SQL that reverts it, when the convention has one and the folder holds it: golang-migrate's
+   * `.down.sql` (also beside a numbered `NNN_name.sql`), Flyway's `U<version>__` undo file,
+   * dbmate's `-- migrate:down` block (lines outside it emptied, as for the up), Prisma's `down.sql`.
+   */
+  down?: { file: string; sql: string; transaction?: false };
+  /** dbmate's `transaction:false` option on the up block: the tool runs it outside a transaction. */
+  transaction?: false;
 }
 
 export interface MigrationFolder {
@@ -38,6 +46,8 @@ interface Chosen {
   repeatable?: boolean;
   /** Set when the file was already read to tell its convention. */
   text?: string;
+  /** The file holding its down SQL, when that is a file of its own. */
+  downFile?: string;
 }
 
 interface Survey {
@@ -46,14 +56,26 @@ interface Survey {
   notes: string[];
 }
 
+interface Found {
+  convention: MigrationConvention;
+  /** A down (golang-migrate, numbered) or undo (Flyway) file: never applied, paired with its up. */
+  reverse: boolean;
+  migration: Chosen;
+}
+
 interface Entry {
   name: string;
   isDirectory: boolean;
 }
 
 const PRISMA_LOCK = 'migration_lock.toml';
+/** Prisma has no down migrations of its own; its docs have `migrate diff` write one as `down.sql` beside `migration.sql`. */
+const PRISMA_DOWN = 'down.sql';
 /** Breaks ties between conventions found equally often: the more specific naming scheme wins. */
 const TIE_BREAK: MigrationConvention[] = ['prisma', 'golang-migrate', 'flyway', 'dbmate', 'numbered'];
+/** dbmate's block markers, as `dbmateUpSection` reads them; options may follow (`-- migrate:down transaction:false`). */
+const DBMATE_DIRECTIVE = /^--\s*migrate:(up|down)\b/;
+const DBMATE_DOWN = /^--\s*migrate:down\b/m;
 
 /** Whether `dir` is a directory holding migrations of a known convention. Never throws for a missing path. */
 export function isMigrationFolder(dir: string): boolean {
@@ -79,6 +101,14 @@ export function readMigrationFolder(dir: string): MigrationFolder {
     const sql = survey.convention === 'dbmate' ? dbmateUpSection(text) : text;
     const migration: MigrationFile = { version: chosen.version, name: chosen.name, file: chosen.file, sql };
     if (chosen.repeatable) migration.repeatable = true;
+    if (chosen.downFile) migration.down = { file: chosen.downFile, sql: readTextFile(chosen.downFile) };
+    if (survey.convention === 'dbmate') {
+      if (dbmateOutsideTransaction(text, 'up')) migration.transaction = false;
+      if (DBMATE_DOWN.test(text)) {
+        migration.down = { file: chosen.file, sql: dbmateDownSection(text) };
+        if (dbmateOutsideTransaction(text, 'down')) migration.down.transaction = false;
+      }
+    }
     return migration;
   });
   return { dir, convention: survey.convention, migrations, notes: survey.notes };
@@ -125,7 +155,7 @@ function surveyDrizzle(dir: string, entries: Entry[]): Survey {
 }
 
 function surveyByNames(dir: string, entries: Entry[]): Survey {
-  const found: { convention: MigrationConvention; reverse: boolean; migration: Chosen }[] = [];
+  const found: Found[] = [];
   const notes: string[] = [];
   const sqlStrays: string[] = [];
   let prismaLockNote: string | undefined;
@@ -134,8 +164,14 @@ function surveyByNames(dir: string, entries: Entry[]): Survey {
     if (entry.isDirectory) {
       const prisma = parsePrismaDirName(entry.name);
       const sqlFile = path.join(file, 'migration.sql');
-      if (prisma && existsSync(sqlFile)) found.push({ convention: 'prisma', reverse: false, migration: { ...prisma, file: sqlFile } });
-      else notes.push(ignored(file, prisma ? 'no migration.sql inside' : 'a subdirectory'));
+      if (prisma && existsSync(sqlFile)) {
+        const migration: Chosen = { ...prisma, file: sqlFile };
+        const downFile = path.join(file, PRISMA_DOWN);
+        if (existsSync(downFile)) migration.downFile = downFile;
+        found.push({ convention: 'prisma', reverse: false, migration });
+      } else {
+        notes.push(ignored(file, prisma ? 'no migration.sql inside' : 'a subdirectory'));
+      }
       continue;
     }
     const parsed = parseMigrationFileName(entry.name);
@@ -157,12 +193,15 @@ function surveyByNames(dir: string, entries: Entry[]): Survey {
     }
   }
 
+  pairNumberedDowns(found);
   const counts = new Map<MigrationConvention, number>();
   for (const { convention } of found) counts.set(convention, (counts.get(convention) ?? 0) + 1);
   const ranked = TIE_BREAK.filter((c) => counts.has(c)).sort((a, b) => counts.get(b)! - counts.get(a)!);
   const convention = ranked[0];
   const chosen = found.filter((f) => f.convention === convention && !f.reverse).map((f) => f.migration);
   if (convention === undefined || chosen.length === 0) throw noMigrationsFound(dir, sqlStrays);
+  const reverses = found.filter((f) => f.convention === convention && f.reverse).map((f) => f.migration);
+  notes.push(...attachDowns(chosen, reverses));
 
   if (ranked.length > 1) {
     const tally = ranked.map((c) => `${c}: ${counts.get(c)}`).join(', ');
@@ -171,6 +210,70 @@ function surveyByNames(dir: string, entries: Entry[]): Survey {
   }
   // Prisma's lock file belongs with its migrations; in any other folder it is a stray like the rest.
   return { convention, chosen, notes: convention === 'prisma' ? notes.filter((note) => note !== prismaLockNote) : notes };
+}
+
+/**
+ * A `NNN_name.down.sql` reads as golang-migrate by its name alone; beside a numbered
+ * `NNN_name.sql` (and no `NNN_name.up.sql`) it is that migration's down, so it joins the
+ * numbered (or dbmate) convention instead of outvoting it.
+ */
+function pairNumberedDowns(found: Found[]): void {
+  const baseOf = (file: string, suffix: string) => (file.endsWith(suffix) ? file.slice(0, -suffix.length) : undefined);
+  const ups = new Map<string, MigrationConvention>();
+  const upDownUps = new Set<string>();
+  for (const f of found) {
+    if (f.reverse) continue;
+    if (f.convention === 'numbered' || f.convention === 'dbmate') ups.set(baseOf(f.migration.file, '.sql')!, f.convention);
+    const base = f.convention === 'golang-migrate' ? baseOf(f.migration.file, '.up.sql') : undefined;
+    if (base !== undefined) upDownUps.add(base);
+  }
+  for (const f of found) {
+    const base = f.reverse && f.convention === 'golang-migrate' ? baseOf(f.migration.file, '.down.sql') : undefined;
+    const convention = base === undefined || upDownUps.has(base) ? undefined : ups.get(base);
+    if (convention) f.convention = convention;
+  }
+}
+
+/**
+ * Gives each versioned migration the reverse file of its version (golang-migrate pairs by
+ * version, and so does Flyway's undo); returns notes for reverse files left without one.
+ */
+function attachDowns(chosen: Chosen[], reverses: Chosen[]): string[] {
+  const notes: string[] = [];
+  const used = new Set<Chosen>();
+  for (const migration of chosen) {
+    if (migration.repeatable) continue;
+    const candidates = reverses.filter((r) => compareVersions(r.version, migration.version) === 0);
+    // Two downs for one version: the one whose name matches is the pair, the other a leftover.
+    const down = candidates.find((r) => r.name === migration.name) ?? candidates[0];
+    if (!down) continue;
+    migration.downFile = down.file;
+    used.add(down);
+  }
+  for (const reverse of reverses) {
+    if (!used.has(reverse)) notes.push(ignored(reverse.file, `a down migration without an up of version ${reverse.version}`));
+  }
+  return notes;
+}
+
+/** dbmate's `-- migrate:down` block, every other line emptied so locations point into the file. */
+function dbmateDownSection(text: string): string {
+  let inDown = false;
+  return text
+    .split('\n')
+    .map((line) => {
+      const directive = DBMATE_DIRECTIVE.exec(line);
+      if (directive) {
+        inDown = directive[1] === 'down';
+        return '';
+      }
+      return inDown ? line : '';
+    })
+    .join('\n');
+}
+
+function dbmateOutsideTransaction(text: string, block: 'up' | 'down'): boolean {
+  return new RegExp(`^--\\s*migrate:${block}\\b.*\\btransaction:false\\b`, 'm').test(text);
 }
 
 /** Versioned migrations by version, then repeatables by name; two with one version is an error, not a guess. */
