@@ -4,13 +4,13 @@ import type { SqlSource } from '../load/load-schema.js';
 import { foldStatement } from '../load/fold-statement.js';
 import { SchemaBuilder } from '../load/schema-builder.js';
 import type { MigrationConvention } from '../migrations/read-migration-folder.js';
-import { globToRegExp } from '../model/filter-model.js';
 import { initNormalizer } from '../model/normalize.js';
 import { qualifiedName } from '../model/quote-ident.js';
 import { sortModel } from '../model/sort-model.js';
 import type { Database, QualifiedName, Span } from '../model/types.js';
 import { initParser, parseStatements, type Note, type ParsedStatement } from '../parse/parse-script.js';
 import { DEFAULT_CONFIG, settingFor, type Config } from './config.js';
+import { suppressFindings } from './suppress-findings.js';
 import { collectIgnores, matchIgnore, type Ignore } from './ignores.js';
 import { MIGRATION_RULES } from './migration-rules/index.js';
 import type { LockLevel, MigrationRule, StatementLock } from './migration-types.js';
@@ -173,16 +173,7 @@ export async function lintMigrations(input: LintMigrationsInput): Promise<LintMi
     ran.push(...reviewed.ran);
   }
 
-  const ignoredTables = config.ignoreTables.map(globToRegExp);
-  const kept: Finding[] = [];
-  let suppressed = 0;
-  for (const finding of findings) {
-    const table = finding.table;
-    const tableIgnored = table && ignoredTables.some((re) => re.test(table) || re.test(table.slice(table.indexOf('.') + 1)));
-    const commentIgnored = matchIgnore(ignores, finding.ruleId, finding.location);
-    if (tableIgnored || commentIgnored) suppressed++;
-    else kept.push(finding);
-  }
+  const { kept, suppressed } = suppressFindings(findings, config, ignores);
   kept.push(...unusedIgnores(input, config, ignores, ran));
 
   const notes = b.notes.slice(notesFrom).filter((note) => note.span && linted.has(note.span.file));

@@ -1,8 +1,8 @@
-import { globToRegExp } from '../model/filter-model.js';
 import type { SqlSource } from '../load/load-schema.js';
 import type { Database, Span } from '../model/types.js';
 import { didYouMean } from '../did-you-mean.js';
 import { DEFAULT_CONFIG, settingFor, type Config } from './config.js';
+import { suppressFindings } from './suppress-findings.js';
 import { collectIgnores, matchIgnore, type Ignore } from './ignores.js';
 import { findTable } from './model-walk.js';
 import { RULES } from './rules/index.js';
@@ -65,18 +65,8 @@ export function review(input: ReviewInput): ReviewResult {
     }
   }
 
-  const ignoredTables = config.ignoreTables.map(globToRegExp);
   const ignores: Ignore[] = (input.scripts ?? []).flatMap((s) => collectIgnores(s.file, s.sql));
-  const kept: Finding[] = [];
-  let suppressed = 0;
-  for (const finding of findings) {
-    const table = finding.table;
-    const tableIgnored = table && ignoredTables.some((re) => re.test(table) || re.test(table.slice(table.indexOf('.') + 1)));
-    // Asked even when the table is ignored: the comment did match something, so it is not unused.
-    const commentIgnored = matchIgnore(ignores, finding.ruleId, finding.location);
-    if (tableIgnored || commentIgnored) suppressed++;
-    else kept.push(finding);
-  }
+  const { kept, suppressed } = suppressFindings(findings, config, ignores);
 
   const unusedRule = rules.find((r) => r.id === UNUSED_IGNORE);
   if (unusedRule && enabled.has(UNUSED_IGNORE)) {
