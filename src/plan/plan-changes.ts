@@ -10,15 +10,22 @@ import {
   createIndex,
   createPartition,
   createTable,
+  deferral,
   exclusionClause,
   foreignKeyClause,
+  primaryKeyClause,
   quoteLiteral,
+  sameForeignKeyShape,
+  sameIndexShape,
+  uniqueClause,
   viewQuery,
   type Located,
 } from '../report/ddl.js';
-import { DATA_LOSS, type Hazard, type Phase, type Plan, type PlannedStatement, type PlanOptions } from './plan-types.js';
-import { typeChange } from './type-change.js';
-import { escapeRegExp } from '../lint/sql-text.js';
+import { DATA_LOSS, type Hazard, type Plan, type PlannedStatement, type PlanOptions } from './plan-types.js';
+import { narrowingTypeChange } from './type-change.js';
+import { typeChangeCost } from '../lint/type-change-cost.js';
+import { mentionsColumn } from '../lint/sql-text.js';
+import { callsVolatileFunction } from '../lint/volatile-functions.js';
 import { truncateIdentifier } from '../lint/naming.js';
 
 /**
@@ -104,7 +111,6 @@ export function planChanges(diff: DiffResult, options: PlanOptions = {}): Plan {
     .map((s, i) => ({ s, i }))
     .sort((x, y) => x.s.step - y.s.step || x.i - y.i)
     .map(({ s }) => s);
-  // Drops of dependent objects in dependency order (views over views, children before parents).
   return { statements, hazards: statements.flatMap((s) => s.hazards) };
 }
 
@@ -281,7 +287,7 @@ function planChange(change: Change, ctx: Context): void {
       const t = name(change.table);
       const c = change.column;
       const required = c.notNull && c.default === null && !c.identity && c.generated === undefined && !isNew(change.table);
-      const volatile = c.default !== null && /\b(random|clock_timestamp|gen_random_uuid|uuid_generate_v[14]|nextval|timeofday)\s*\(/i.test(c.default);
+      const volatile = c.default !== null && callsVolatileFunction(c.default);
       const rewrites = !isNew(change.table) && (volatile || c.generated !== undefined || !!c.identity);
       const hazards: Hazard[] = [];
       if (required) hazards.push({ kind: 'required-column', message: `${t}.${c.name} is NOT NULL without a default: the statement fails if ${t} has rows` });
@@ -315,9 +321,6 @@ function planChange(change: Change, ctx: Context): void {
     case 'drop-constraint': {
       const t = name(change.table);
       const c = change.constraint;
-      if (c.type !== 'foreign-key' && isKeyOverDroppedColumn(change.table, c, ctx)) {
-        // Dropping the column drops the constraint; stating it first keeps the reverse in order.
-      }
       return emit({
         sql: `ALTER TABLE ${t} DROP CONSTRAINT ${quoteIdent(c.value.name)};`,
         reverse: `ALTER TABLE ${t} ADD ${constraintClause(change.table, c, ctx.from)};`,
@@ -333,7 +336,8 @@ function planChange(change: Change, ctx: Context): void {
       const qn = qualifiedName(change.table.schema, change.index.name);
       // Dropping a column drops every index that mentions it (key, INCLUDE, WHERE, expression).
       const dropped = (col: string) => ctx.droppedColumns.has(`${change.table.schema}.${change.table.name}.${col}`);
-      const mentions = (sql: string | null) => sql !== null && [...ctx.droppedColumns].some((d) => d.startsWith(`${change.table.schema}.${change.table.name}.`) && new RegExp(`(^|[^\\w"])"?${escapeRegExp(d.split('.').pop()!)}"?($|[^\\w"])`).test(sql));
+      const prefix = `${change.table.schema}.${change.table.name}.`;
+      const mentions = (sql: string | null) => sql !== null && [...ctx.droppedColumns].some((d) => d.startsWith(prefix) && mentionsColumn(sql, d.slice(prefix.length)));
       const withColumn = change.index.keys.some((k) => (k.column !== null ? dropped(k.column) : mentions(k.expression))) || change.index.include.some(dropped) || mentions(change.index.where);
       const concurrent = online && !withColumn && !isPartitioned(ctx.from, change.table);
       return emit({
@@ -460,7 +464,7 @@ function viewDepth(db: Database, schema: string, view: string): number {
 
 function inheritedForeignKey(db: Database, table: Table, fk: ForeignKey): boolean {
   const parent = table.partitionOf && tableOf(db, table.partitionOf.parent);
-  return !!parent?.foreignKeys.some((p) => p.name === fk.name || JSON.stringify([p.columns, p.refTable, p.refColumns]) === JSON.stringify([fk.columns, fk.refTable, fk.refColumns]));
+  return !!parent?.foreignKeys.some((p) => p.name === fk.name || sameForeignKeyShape(p, fk));
 }
 
 /** CREATE TABLE (or PARTITION OF) with its indexes and NOT VALID checks: what re-creates a dropped table. */
@@ -474,7 +478,7 @@ function createTableStatements(schema: string, table: Table, db: Database): stri
   const statements = [table.partitionOf && parents.length ? createPartition(located, parents[0]) : createTable(located, parents)];
   for (const check of table.checks) if (check.notValid) statements.push(`ALTER TABLE ${qualifiedName(schema, table.name)} ADD ${checkClause(check)} NOT VALID;`);
   for (const index of table.indexes) {
-    if (parentTable?.indexes.some((p) => !p.only && JSON.stringify([p.unique, p.method, p.keys, p.where, p.include]) === JSON.stringify([index.unique, index.method, index.keys, index.where, index.include]))) continue;
+    if (parentTable?.indexes.some((p) => !p.only && sameIndexShape(p, index))) continue;
     statements.push(createIndex(qualifiedName(schema, table.name), index));
   }
   return statements;
@@ -522,22 +526,24 @@ function planAlterColumn(change: Extract<Change, { kind: 'alter-column' }>, ctx:
     emit({ sql: `${col} DROP IDENTITY;`, reverse: `${col} ADD GENERATED ${from.identity.toUpperCase()} AS IDENTITY;`, step: STEP.alterColumn, ...lock });
   }
   if (typeChanged) {
-    const cost = typeChange(from.type, to.type);
+    const narrowing = narrowingTypeChange(from.type, to.type);
+    // 'unless-utc' (timestamp ↔ timestamptz) depends on the session's TimeZone: counted as a rewrite.
+    const rewrites = typeChangeCost(ctx.to, change.table.schema, from.type, to.type, ctx.options.pgVersion).rewrite !== 'no';
     const collate = to.collation ? ` COLLATE ${quoteIdent(to.collation)}` : '';
     const backCollate = from.collation ? ` COLLATE ${quoteIdent(from.collation)}` : '';
     const hazards: Hazard[] = [];
-    if (cost.narrowing && !isNew) hazards.push({ kind: 'narrowing-type', message: `${t}.${to.name} changes from ${from.type} to ${to.type}: values that do not fit fail the migration or lose precision` });
-    if (cost.rewrites && !isNew) hazards.push({ kind: 'table-rewrite', message: `${t}.${to.name} ${from.type} → ${to.type} rewrites ${t} and its indexes under ACCESS EXCLUSIVE` });
+    if (narrowing && !isNew) hazards.push({ kind: 'narrowing-type', message: `${t}.${to.name} changes from ${from.type} to ${to.type}: values that do not fit fail the migration or lose precision` });
+    if (rewrites && !isNew) hazards.push({ kind: 'table-rewrite', message: `${t}.${to.name} ${from.type} → ${to.type} rewrites ${t} and its indexes under ACCESS EXCLUSIVE` });
     // Enums cast to nothing but text: one enum (or a text value) to another goes through text.
     const via = ctx.enums.has(from.type.replace(/\[\]$/, '')) || ctx.enums.has(to.type.replace(/\[\]$/, '')) ? '::text' : '';
     emit({
       sql: `${col} TYPE ${to.type}${collate} USING ${quoteIdent(to.name)}${via}::${to.type};`,
       reverse: `${col} TYPE ${from.type}${backCollate} USING ${quoteIdent(to.name)}${via}::${from.type};`,
       step: STEP.alterColumn,
-      rewrites: cost.rewrites && !isNew,
+      rewrites: rewrites && !isNew,
       hazards,
       ...(isNew ? {} : lock),
-      ...(cost.narrowing && !isNew && { lost: `values of ${t}.${to.name} changed by the cast to ${to.type}` }),
+      ...(narrowing && !isNew && { lost: `values of ${t}.${to.name} changed by the cast to ${to.type}` }),
     });
   }
   if (identityChanged && to.identity) {
@@ -573,23 +579,13 @@ function planAlterColumn(change: Extract<Change, { kind: 'alter-column' }>, ctx:
   }
 }
 
-function isKeyOverDroppedColumn(table: QualifiedName, c: Constraint, ctx: Context): boolean {
-  const columns = c.type === 'primary-key' || c.type === 'unique' ? c.value.columns : [];
-  return columns.some((col) => ctx.droppedColumns.has(`${table.schema}.${table.name}.${col}`));
-}
-
 /** A constraint as `ADD` takes it. */
 function constraintClause(table: QualifiedName, c: Constraint, db: Database): string {
   switch (c.type) {
     case 'primary-key':
-    case 'unique': {
-      const cols = (names: string[]) => names.map(quoteIdent).join(', ');
-      const include = c.value.include?.length ? ` INCLUDE (${cols(c.value.include)})` : '';
-      if (c.type === 'primary-key') return `CONSTRAINT ${quoteIdent(c.value.name)} PRIMARY KEY (${cols(c.value.columns)})${include}`;
-      const u = c.value;
-      const deferral = (u.deferrable || u.initiallyDeferred ? ' DEFERRABLE' : '') + (u.initiallyDeferred ? ' INITIALLY DEFERRED' : '');
-      return `CONSTRAINT ${quoteIdent(u.name)} UNIQUE${u.nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''} (${cols(u.columns)})${include}${deferral}`;
-    }
+      return primaryKeyClause(c.value);
+    case 'unique':
+      return uniqueClause(c.value);
     case 'check':
       return `${checkClause(c.value)}${c.value.notValid ? ' NOT VALID' : ''}`;
     case 'exclusion':
@@ -634,9 +630,8 @@ function planAddConstraint(table: QualifiedName, c: Constraint, ctx: Context, em
       scans: true,
       lock: { level: 'SHARE UPDATE EXCLUSIVE', on: t },
     });
-    const deferral = c.type === 'unique' ? (c.value.deferrable || c.value.initiallyDeferred ? ' DEFERRABLE' : '') + (c.value.initiallyDeferred ? ' INITIALLY DEFERRED' : '') : '';
     emit({
-      sql: `ALTER TABLE ${t} ADD CONSTRAINT ${quoteIdent(v.name)} ${c.type === 'primary-key' ? 'PRIMARY KEY' : 'UNIQUE'} USING INDEX ${quoteIdent(v.name)}${deferral};`,
+      sql: `ALTER TABLE ${t} ADD CONSTRAINT ${quoteIdent(v.name)} ${c.type === 'primary-key' ? 'PRIMARY KEY' : 'UNIQUE'} USING INDEX ${quoteIdent(v.name)}${c.type === 'unique' ? deferral(c.value) : ''};`,
       reverse: drop,
       step: STEP.addConstraint,
       phase: 'validate',
@@ -728,4 +723,3 @@ export function blockedHazards(plan: Plan, allowed: ReadonlySet<string>): Hazard
   return plan.hazards.filter((h) => DATA_LOSS.has(h.kind) && !allowed.has(h.kind));
 }
 
-export type { Phase };

@@ -23,6 +23,7 @@ import type {
   Function as Routine,
   Index,
   IndexKey,
+  PrimaryKey,
   QualifiedName,
   ReferentialAction,
   Schema,
@@ -271,17 +272,23 @@ function sameColumn(inherited: Column, column: Column): boolean {
 
 /** PRIMARY KEY, UNIQUE, the given CHECKs (those not NOT VALID) and EXCLUDE, as table constraints. */
 export function tableConstraints(table: Table, checks: CheckConstraint[]): string[] {
-  const cols = (names: string[]) => names.map(quoteIdent).join(', ');
   const items: string[] = [];
-  const include = (c: { include?: string[] }) => (c.include?.length ? ` INCLUDE (${cols(c.include)})` : '');
-  if (table.primaryKey) items.push(`CONSTRAINT ${quoteIdent(table.primaryKey.name)} PRIMARY KEY (${cols(table.primaryKey.columns)})${include(table.primaryKey)}`);
-  for (const u of table.uniques) {
-    const nulls = u.nullsNotDistinct ? ' NULLS NOT DISTINCT' : '';
-    items.push(`CONSTRAINT ${quoteIdent(u.name)} UNIQUE${nulls} (${cols(u.columns)})${include(u)}${deferral(u)}`);
-  }
+  if (table.primaryKey) items.push(primaryKeyClause(table.primaryKey));
+  for (const u of table.uniques) items.push(uniqueClause(u));
   for (const c of checks) if (!c.notValid) items.push(checkClause(c));
   for (const x of table.exclusions) items.push(exclusionClause(table, x));
   return items;
+}
+
+const columnList = (names: string[]) => names.map(quoteIdent).join(', ');
+const includeClause = (c: { include?: string[] }) => (c.include?.length ? ` INCLUDE (${columnList(c.include)})` : '');
+
+export function primaryKeyClause(pk: PrimaryKey): string {
+  return `CONSTRAINT ${quoteIdent(pk.name)} PRIMARY KEY (${columnList(pk.columns)})${includeClause(pk)}`;
+}
+
+export function uniqueClause(u: UniqueConstraint): string {
+  return `CONSTRAINT ${quoteIdent(u.name)} UNIQUE${u.nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''} (${columnList(u.columns)})${includeClause(u)}${deferral(u)}`;
 }
 
 export function checkClause(c: CheckConstraint): string {

@@ -11,6 +11,7 @@ import { qualifiedName, quoteIdent } from '../../model/quote-ident.js';
 import type { Database, QualifiedName, Span, Table } from '../../model/types.js';
 import { builtinName, formatType } from '../../parse/format-type.js';
 import { nameList } from '../../parse/name-list.js';
+import type { ParsedStatement } from '../../parse/parse-script.js';
 import type { MigrationContext } from '../migration-types.js';
 import { indexesOf } from '../model-walk.js';
 import { mentionsColumn } from '../sql-text.js';
@@ -316,4 +317,21 @@ export function usingIndexRewrite(ctx: MigrationContext<any>, target: TargetTabl
     );
   }
   return { title: 'build the unique index concurrently, then attach it as the constraint', sql: lines.filter(Boolean).join('\n') };
+}
+
+type KeyType = 'CONSTR_PRIMARY' | 'CONSTR_UNIQUE';
+
+/** The columns of a key whose index the subcommand builds: ADD CONSTRAINT without USING INDEX, or a new column's own PRIMARY KEY / UNIQUE. */
+export function builtKey(cmd: any, contype: KeyType): string[] | undefined {
+  const c = cmd.subtype === 'AT_AddConstraint' ? cmd.def?.Constraint : undefined;
+  if (c?.contype === contype && !c.indexname) return nameList(c.keys);
+  if (cmd.subtype !== 'AT_AddColumn') return undefined;
+  const def = cmd.def.ColumnDef;
+  return (def.constraints ?? []).some((w: any) => w.Constraint.contype === contype) ? [def.colname] : undefined;
+}
+
+/** A column's key is reported where it is written, not where its column starts. */
+export function keySpan(statement: ParsedStatement, { cmd, span }: AlterCommand, contype: KeyType): Span {
+  const inline = cmd.subtype === 'AT_AddColumn' ? cmd.def.ColumnDef.constraints.find((w: any) => w.Constraint.contype === contype) : undefined;
+  return inline ? statement.locate(inline.Constraint.location) : span;
 }

@@ -1,17 +1,6 @@
 import { quoteIdent } from '../../model/quote-ident.js';
-import { nameList } from '../../parse/name-list.js';
-import type { ParsedStatement } from '../../parse/parse-script.js';
-import { alterExistingTable, usingIndexRewrite, type AlterCommand } from '../migration-rules-helpers/alter-table.js';
+import { alterExistingTable, builtKey, keySpan, usingIndexRewrite } from '../migration-rules-helpers/alter-table.js';
 import { defineMigrationRule } from '../migration-types.js';
-
-/** The key columns of a PRIMARY KEY whose index the subcommand builds: ADD CONSTRAINT without USING INDEX, or a new column's PRIMARY KEY. */
-function builtKey(cmd: any): string[] | undefined {
-  const c = cmd.subtype === 'AT_AddConstraint' ? cmd.def?.Constraint : undefined;
-  if (c?.contype === 'CONSTR_PRIMARY' && !c.indexname) return nameList(c.keys);
-  if (cmd.subtype !== 'AT_AddColumn') return undefined;
-  const def = cmd.def.ColumnDef;
-  return (def.constraints ?? []).some((w: any) => w.Constraint.contype === 'CONSTR_PRIMARY') ? [def.colname] : undefined;
-}
 
 export default defineMigrationRule({
   id: 'adding-primary-key',
@@ -54,11 +43,11 @@ ALTER TABLE items ADD PRIMARY KEY (id);`,
     const alter = alterExistingTable(ctx);
     if (!alter) return;
     const { target } = alter;
-    const flagged = alter.commands.filter(({ cmd }) => builtKey(cmd));
+    const flagged = alter.commands.filter(({ cmd }) => builtKey(cmd, 'CONSTR_PRIMARY'));
     if (!flagged.length) return;
     const fix = usingIndexRewrite(ctx, target, flagged);
     for (const command of flagged) {
-      const keys = builtKey(command.cmd)!;
+      const keys = builtKey(command.cmd, 'CONSTR_PRIMARY')!;
       const inline = command.cmd.subtype === 'AT_AddColumn';
       const nullable = inline ? [] : keys.filter((k) => !target.table?.columns.find((c) => c.name === k)?.notNull);
       const scan = nullable.length ? ` and a scan checking ${nullable.map(quoteIdent).join(', ')} for NULLs` : '';
@@ -69,7 +58,7 @@ ALTER TABLE items ADD PRIMARY KEY (id);`,
           : `Build it with CREATE UNIQUE INDEX CONCURRENTLY (outside a transaction)${nullable.length ? ', make the columns NOT NULL through a validated CHECK' : ''}, then ADD CONSTRAINT … PRIMARY KEY USING INDEX.`;
       ctx.report({
         message: `ADD PRIMARY KEY (${keys.map(quoteIdent).join(', ')}) builds its index while ${target.object} is locked against reads and writes`,
-        span: spanOf(ctx.statement, command),
+        span: keySpan(ctx.statement, command, 'CONSTR_PRIMARY'),
         object: target.object,
         help: `takes ACCESS EXCLUSIVE on ${target.object} for the whole index build${scan}: all reads and writes wait. ${safeWay}`,
         ...(fix && { fix }),
@@ -77,9 +66,3 @@ ALTER TABLE items ADD PRIMARY KEY (id);`,
     }
   },
 });
-
-/** A column's PRIMARY KEY is reported where it is written, not where its column starts. */
-function spanOf(statement: ParsedStatement, { cmd, span }: AlterCommand) {
-  const inline = cmd.subtype === 'AT_AddColumn' ? cmd.def.ColumnDef.constraints.find((w: any) => w.Constraint.contype === 'CONSTR_PRIMARY') : undefined;
-  return inline ? statement.locate(inline.Constraint.location) : span;
-}

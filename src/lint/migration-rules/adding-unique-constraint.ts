@@ -1,17 +1,6 @@
 import { quoteIdent } from '../../model/quote-ident.js';
-import { nameList } from '../../parse/name-list.js';
-import type { ParsedStatement } from '../../parse/parse-script.js';
-import { alterExistingTable, usingIndexRewrite, type AlterCommand } from '../migration-rules-helpers/alter-table.js';
+import { alterExistingTable, builtKey, keySpan, usingIndexRewrite } from '../migration-rules-helpers/alter-table.js';
 import { defineMigrationRule } from '../migration-types.js';
-
-/** The columns of a UNIQUE constraint whose index the subcommand builds: ADD CONSTRAINT without USING INDEX, or a new column's UNIQUE. */
-function builtKey(cmd: any): string[] | undefined {
-  const c = cmd.subtype === 'AT_AddConstraint' ? cmd.def?.Constraint : undefined;
-  if (c?.contype === 'CONSTR_UNIQUE' && !c.indexname) return nameList(c.keys);
-  if (cmd.subtype !== 'AT_AddColumn') return undefined;
-  const def = cmd.def.ColumnDef;
-  return (def.constraints ?? []).some((w: any) => w.Constraint.contype === 'CONSTR_UNIQUE') ? [def.colname] : undefined;
-}
 
 export default defineMigrationRule({
   id: 'adding-unique-constraint',
@@ -53,11 +42,11 @@ ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);`,
     const alter = alterExistingTable(ctx);
     if (!alter) return;
     const { target } = alter;
-    const flagged = alter.commands.filter(({ cmd }) => builtKey(cmd));
+    const flagged = alter.commands.filter(({ cmd }) => builtKey(cmd, 'CONSTR_UNIQUE'));
     if (!flagged.length) return;
     const fix = usingIndexRewrite(ctx, target, flagged);
     for (const command of flagged) {
-      const keys = builtKey(command.cmd)!;
+      const keys = builtKey(command.cmd, 'CONSTR_UNIQUE')!;
       const safeWay = target.table?.partitioning
         ? 'A partitioned table allows neither CONCURRENTLY nor USING INDEX: build a matching unique index CONCURRENTLY on each partition first, ADD CONSTRAINT then attaches them instead of building.'
         : command.cmd.subtype === 'AT_AddColumn'
@@ -65,7 +54,7 @@ ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);`,
           : 'Build it with CREATE UNIQUE INDEX CONCURRENTLY (outside a transaction), then ADD CONSTRAINT … UNIQUE USING INDEX.';
       ctx.report({
         message: `ADD UNIQUE (${keys.map(quoteIdent).join(', ')}) builds its index while ${target.object} is locked against reads and writes`,
-        span: spanOf(ctx.statement, command),
+        span: keySpan(ctx.statement, command, 'CONSTR_UNIQUE'),
         object: target.object,
         help: `takes ACCESS EXCLUSIVE on ${target.object} for the whole index build: all reads and writes wait. ${safeWay}`,
         ...(fix && { fix }),
@@ -73,9 +62,3 @@ ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);`,
     }
   },
 });
-
-/** A column's UNIQUE is reported where it is written, not where its column starts. */
-function spanOf(statement: ParsedStatement, { cmd, span }: AlterCommand) {
-  const inline = cmd.subtype === 'AT_AddColumn' ? cmd.def.ColumnDef.constraints.find((w: any) => w.Constraint.contype === 'CONSTR_UNIQUE') : undefined;
-  return inline ? statement.locate(inline.Constraint.location) : span;
-}
