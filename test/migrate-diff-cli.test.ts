@@ -96,6 +96,42 @@ describe('migrate diff writes migrations', () => {
     expect(concurrent).toMatch(/^-- migrate:down transaction:false$/m);
   });
 
+  it('writes expand → backfill → contract as golang-migrate files that migrate verify and migrate lint accept', () => {
+    const dir = project();
+    const before = 'CREATE TABLE events (id bigint PRIMARY KEY, kind text, hits integer NOT NULL DEFAULT 0);\nCREATE INDEX idx_events_hits ON events (hits);\nCREATE INDEX idx_events_kind_hits ON events (kind, hits);\n';
+    writeFileSync(path.join(dir, 'before.sql'), before);
+    writeFileSync(path.join(dir, 'after.sql'), before.replace('hits integer', 'hits bigint'));
+    expect(run(['migrate', 'diff', 'empty', 'before.sql', '--dir', 'm', '--name', 'init'], dir).code).toBe(0);
+    const r = run(['migrate', 'diff', 'before.sql', 'after.sql', '--dir', 'm', '--name', 'widen', '--batch-size', '250'], dir);
+    expect(r.code).toBe(0);
+    expect(readdirSync(path.join(dir, 'm')).filter((f) => f.endsWith('.up.sql')).sort()).toEqual([
+      '0001_init.up.sql', '0002_widen.up.sql', '0003_widen_backfill.up.sql', '0004_widen_concurrent_1.up.sql', '0005_widen_concurrent_2.up.sql', '0006_widen_validate.up.sql', '0007_widen_contract.up.sql',
+    ]);
+    // golang-migrate sends a file as one query: outside a transaction, one statement and no SET.
+    for (const f of ['0003_widen_backfill', '0004_widen_concurrent_1', '0005_widen_concurrent_2']) {
+      const statements = readFileSync(path.join(dir, 'm', `${f}.up.sql`), 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('--'));
+      expect(statements, f).toHaveLength(1);
+    }
+    expect(readFileSync(path.join(dir, 'm', '0002_widen.up.sql'), 'utf8')).toContain("(batch_size integer DEFAULT 250, pause interval DEFAULT '100 milliseconds')");
+    const verify = run(['migrate', 'verify', 'm', '--with-data'], dir);
+    expect(verify.stdout + verify.stderr).toContain('7 migrations replayed with generated rows: no problems');
+    expect(verify.code).toBe(0);
+    const lint = run(['migrate', 'lint', 'm', '--format', 'json'], dir);
+    const findings = JSON.parse(lint.stdout).findings as { rule: string; severity: string }[];
+    expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(findings.map((f) => f.rule)).not.toContain('ban-drop-column');
+  });
+
+  it('marks Flyway migrations that run outside a transaction in their script configuration', () => {
+    const dir = project();
+    mkdirSync(path.join(dir, 'flyway'));
+    writeFileSync(path.join(dir, 'flyway', 'V1__init.sql'), FROM);
+    expect(run(['migrate', 'diff', 'flyway', 'to.sql', '--dir', 'flyway', '--name', 'next', '--allow-hazards', 'all'], dir).code).toBe(0);
+    const files = readdirSync(path.join(dir, 'flyway')).sort();
+    expect(files.filter((f) => f.endsWith('.conf'))).toEqual(['U3__next_concurrent.sql.conf', 'V3__next_concurrent.sql.conf']);
+    expect(readFileSync(path.join(dir, 'flyway', 'V3__next_concurrent.sql.conf'), 'utf8')).toBe('executeInTransaction=false\n');
+  });
+
   it('applies a rename instead of a drop and an add, and suggests it when not asked', () => {
     const dir = project();
     writeFileSync(path.join(dir, 'renamed.sql'), FROM.replace('mail text', 'email text'));
@@ -105,8 +141,29 @@ describe('migrate diff writes migrations', () => {
     expect(suggested.code).toBe(2); // the drop is a hazard until renamed or allowed
     const renamed = run(['migrate', 'diff', 'from.sql', 'renamed.sql', '--name', 'r', '--dry-run', '--rename', 'column:users.mail=email'], dir);
     expect(renamed.code).toBe(0);
-    expect(renamed.stdout).toContain('ALTER TABLE public.users RENAME COLUMN mail TO email;');
-    expect(renamed.stdout).not.toContain('DROP COLUMN');
+    // Online, a rename is expand → backfill → contract: the old column goes only in the contract.
+    expect(renamed.stdout).toContain('ALTER TABLE public.users ADD COLUMN email text;');
+    const holding = renamed.stdout.split('-- ==== migration').filter((m) => m.includes('DROP COLUMN mail'));
+    expect(holding.map((m) => m.split('\n')[0].replace(/^ \d+ of \d+: /, ''))).toEqual(['r_contract']);
+    const inPlace = run(['migrate', 'diff', 'from.sql', 'renamed.sql', '--name', 'r', '--dry-run', '--in-place', '--rename', 'column:users.mail=email'], dir);
+    expect(inPlace.code).toBe(0);
+    expect(inPlace.stdout).toContain('ALTER TABLE public.users RENAME COLUMN mail TO email;');
+    expect(inPlace.stdout).not.toContain('DROP COLUMN');
+  });
+
+  it('refuses bad backfill settings and --offline with --in-place, writing nothing', () => {
+    const dir = project();
+    for (const [args, message] of [
+      [['--batch-size', '0'], '--batch-size 0: expected a whole number of rows, 1 or more'],
+      [['--batch-pause', 'soon'], '--batch-pause soon: expected milliseconds, 0 or more'],
+      [['--offline', '--in-place'], '--offline and --in-place: choose one'],
+    ] as const) {
+      const r = run(['migrate', 'diff', 'from.sql', 'from.sql', '--dir', 'm', '--name', 'x', ...args], dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(readdirSync(dir)).not.toContain('m');
   });
 
   it('says there is nothing to do for identical schemas, and writes nothing', () => {

@@ -25,10 +25,7 @@ function timestamp(now: Date, offsetSeconds: number): string {
 /** One list of files per migration, in order. */
 export function migrationFiles(dir: string, name: string, migrations: RenderedMigration[], now = new Date()): MigrationFileOut[][] {
   if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new SchemawiseError(`--name ${name}: use letters, digits, _ and - only (it becomes part of file names)`);
-  const stat = statSync(dir, { throwIfNoEntry: false });
-  if (stat && !stat.isDirectory()) throw new SchemawiseError(`--dir ${dir} is not a directory`);
-  const empty = !stat || readdirSync(dir).filter((f) => !f.startsWith('.')).length === 0;
-  const folder = empty ? undefined : readMigrationFolder(dir);
+  const folder = existingFolder(dir);
   const convention = folder?.convention ?? 'golang-migrate';
   const versions = folder?.migrations.filter((m) => !m.repeatable).map((m) => m.version) ?? [];
   const last = versions.at(-1);
@@ -48,7 +45,10 @@ export function migrationFiles(dir: string, name: string, migrations: RenderedMi
       }
       case 'flyway': {
         const major = Number((last ?? '0').split('.')[0]) + 1 + i;
-        out.push([{ file: join(`V${major}__${label}.sql`), text: m.up }, { file: join(`U${major}__${label}.sql`), text: m.down }]);
+        const files = [{ file: join(`V${major}__${label}.sql`), text: m.up }, { file: join(`U${major}__${label}.sql`), text: m.down }];
+        // Flyway wraps a script in a transaction unless its script configuration says otherwise.
+        if (!m.transactional) files.push(...files.map((f) => ({ file: `${f.file}.conf`, text: 'executeInTransaction=false\n' })));
+        out.push(files);
         break;
       }
       case 'dbmate': {
@@ -63,4 +63,21 @@ export function migrationFiles(dir: string, name: string, migrations: RenderedMi
   });
   for (const f of out.flat()) if (existsSync(f.file)) throw new SchemawiseError(`${f.file} already exists: nothing written`);
   return out;
+}
+
+function existingFolder(dir: string) {
+  const stat = statSync(dir, { throwIfNoEntry: false });
+  if (stat && !stat.isDirectory()) throw new SchemawiseError(`--dir ${dir} is not a directory`);
+  const empty = !stat || readdirSync(dir).filter((f) => !f.startsWith('.')).length === 0;
+  return empty ? undefined : readMigrationFolder(dir);
+}
+
+/**
+ * Whether the folder's tool sends a migration file as one query (golang-migrate, the default
+ * for a new folder), which PostgreSQL runs in one implicit transaction when it holds several
+ * statements: then a migration that must run outside a transaction is written one statement per file.
+ */
+export function sendsFileAsOneQuery(dir: string | undefined): boolean {
+  const convention = dir ? (existingFolder(dir)?.convention ?? 'golang-migrate') : 'golang-migrate';
+  return convention === 'golang-migrate';
 }

@@ -26,7 +26,8 @@ import { narrowingTypeChange } from './type-change.js';
 import { typeChangeCost } from '../lint/type-change-cost.js';
 import { mentionsColumn } from '../lint/sql-text.js';
 import { callsVolatileFunction } from '../lint/volatile-functions.js';
-import { truncateIdentifier } from '../lint/naming.js';
+import { uniqueName } from './unique-name.js';
+import { findTransitions, planTransitions } from './plan-transition.js';
 
 /**
  * Ordering steps. Drops run before creates, dependants before what they depend on when
@@ -93,7 +94,7 @@ interface Context {
 /** Turns changes into ordered statements, each with its reverse, lock, cost and hazards. */
 export function planChanges(diff: DiffResult, options: PlanOptions = {}): Plan {
   const ctx: Context = {
-    options: { offline: options.offline ?? false, pgVersion: options.pgVersion ?? 15 },
+    options: { offline: options.offline ?? false, pgVersion: options.pgVersion ?? 15, inPlace: options.inPlace ?? false, batchSize: options.batchSize ?? 1000, batchPauseMs: options.batchPauseMs ?? 100 },
     from: diff.from,
     to: diff.to,
     newTables: new Set(diff.changes.flatMap((c) => (c.kind === 'create-table' ? [`${c.schema}.${c.table.name}`] : []))),
@@ -106,12 +107,17 @@ export function planChanges(diff: DiffResult, options: PlanOptions = {}): Plan {
   };
   // Keys first: a foreign key added in the same plan must know where its referenced key lands.
   const ordered = [...diff.changes].sort((a, b) => Number(b.kind === 'add-constraint' && b.constraint.type !== 'foreign-key') - Number(a.kind === 'add-constraint' && a.constraint.type !== 'foreign-key'));
-  for (const change of ordered) planChange(change, ctx);
+  const transitionOptions = { pgVersion: ctx.options.pgVersion, batchSize: ctx.options.batchSize, pauseMs: ctx.options.batchPauseMs };
+  const transitions = ctx.options.offline || ctx.options.inPlace ? undefined : findTransitions(diff.changes, diff.from, diff.to, transitionOptions);
+  for (const change of ordered) if (!transitions?.handled.has(change)) planChange(change, ctx);
+  for (const { step, ...s } of transitions ? planTransitions(transitions, castFor(ctx), transitionOptions) : []) {
+    ctx.out.push({ hazards: [], rewrites: false, scans: false, ...s, step: step === 'contract' ? 0 : STEP[step] });
+  }
   const statements = ctx.out
     .map((s, i) => ({ s, i }))
     .sort((x, y) => x.s.step - y.s.step || x.i - y.i)
     .map(({ s }) => s);
-  return { statements, hazards: statements.flatMap((s) => s.hazards) };
+  return { statements, hazards: statements.flatMap((s) => s.hazards), notes: transitions?.notes ?? [] };
 }
 
 type Emit = Omit<PlannedStatement, 'change' | 'hazards' | 'rewrites' | 'scans' | 'phase'> & Partial<Pick<PlannedStatement, 'hazards' | 'rewrites' | 'scans' | 'phase'>>;
@@ -534,11 +540,10 @@ function planAlterColumn(change: Extract<Change, { kind: 'alter-column' }>, ctx:
     const hazards: Hazard[] = [];
     if (narrowing && !isNew) hazards.push({ kind: 'narrowing-type', message: `${t}.${to.name} changes from ${from.type} to ${to.type}: values that do not fit fail the migration or lose precision` });
     if (rewrites && !isNew) hazards.push({ kind: 'table-rewrite', message: `${t}.${to.name} ${from.type} → ${to.type} rewrites ${t} and its indexes under ACCESS EXCLUSIVE` });
-    // Enums cast to nothing but text: one enum (or a text value) to another goes through text.
-    const via = ctx.enums.has(from.type.replace(/\[\]$/, '')) || ctx.enums.has(to.type.replace(/\[\]$/, '')) ? '::text' : '';
+    const cast = castFor(ctx);
     emit({
-      sql: `${col} TYPE ${to.type}${collate} USING ${quoteIdent(to.name)}${via}::${to.type};`,
-      reverse: `${col} TYPE ${from.type}${backCollate} USING ${quoteIdent(to.name)}${via}::${from.type};`,
+      sql: `${col} TYPE ${to.type}${collate} USING ${cast(quoteIdent(to.name), from.type, to.type)};`,
+      reverse: `${col} TYPE ${from.type}${backCollate} USING ${cast(quoteIdent(to.name), to.type, from.type)};`,
       step: STEP.alterColumn,
       rewrites: rewrites && !isNew,
       hazards,
@@ -574,9 +579,16 @@ function planAlterColumn(change: Extract<Change, { kind: 'alter-column' }>, ctx:
       emit({ sql: `ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${quoteIdent(to.name)} IS NOT NULL) NOT VALID;`, reverse: `ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${check};`, step: STEP.alterColumn + 0.5, ...lock });
       emit({ sql: `ALTER TABLE ${t} VALIDATE CONSTRAINT ${check};`, reverse: null, step: STEP.validate, phase: 'validate', scans: true, lock: { level: 'SHARE UPDATE EXCLUSIVE', on: t } });
       emit({ sql: `${col} SET NOT NULL;`, reverse: `${col} DROP NOT NULL;`, step: STEP.validate + 0.5, phase: 'validate', ...lock });
-      emit({ sql: `ALTER TABLE ${t} DROP CONSTRAINT ${check};`, reverse: null, step: STEP.validate + 0.6, phase: 'validate', ...lock });
+      // Reversed to the state the validate migration found (a NOT VALID check), so its down can be checked on its own.
+      emit({ sql: `ALTER TABLE ${t} DROP CONSTRAINT ${check};`, reverse: `ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${quoteIdent(to.name)} IS NOT NULL) NOT VALID;`, step: STEP.validate + 0.6, phase: 'validate', ...lock });
     }
   }
+}
+
+/** A value of one type as another. Enums cast to nothing but text: one enum (or a text value) to another goes through text. */
+function castFor(ctx: Context): (value: string, from: string, to: string) => string {
+  const isEnum = (type: string) => ctx.enums.has(type.replace(/\[\]$/, ''));
+  return (value, from, to) => (from === to ? value : `${value}${isEnum(from) || isEnum(to) ? '::text' : ''}::${to}`);
 }
 
 /** A constraint as `ADD` takes it. */
@@ -612,7 +624,15 @@ function planAddConstraint(table: QualifiedName, c: Constraint, ctx: Context, em
       phase: late ? 'validate' : 'main',
       ...lockOf(c.type === 'foreign-key' ? 'SHARE ROW EXCLUSIVE' : 'ACCESS EXCLUSIVE'),
     });
-    emit({ sql: `ALTER TABLE ${t} VALIDATE CONSTRAINT ${quoteIdent(c.value.name)};`, reverse: null, step: late ? STEP.validateLate : STEP.validate, phase: 'validate', scans: true, ...lockOf('SHARE UPDATE EXCLUSIVE') });
+    // No statement un-validates a constraint: the down drops it and adds it back NOT VALID, as the main migration left it.
+    emit({
+      sql: `ALTER TABLE ${t} VALIDATE CONSTRAINT ${quoteIdent(c.value.name)};`,
+      reverse: `${drop}\nALTER TABLE ${t} ADD ${constraintClause(table, c, ctx.to)} NOT VALID;`,
+      step: late ? STEP.validateLate : STEP.validate,
+      phase: 'validate',
+      scans: true,
+      ...lockOf('SHARE UPDATE EXCLUSIVE'),
+    });
     return;
   }
   if ((c.type === 'primary-key' || c.type === 'unique') && online && !isPartitioned(ctx.to, table) && !isPartitioned(ctx.from, table)) {
@@ -632,7 +652,8 @@ function planAddConstraint(table: QualifiedName, c: Constraint, ctx: Context, em
     });
     emit({
       sql: `ALTER TABLE ${t} ADD CONSTRAINT ${quoteIdent(v.name)} ${c.type === 'primary-key' ? 'PRIMARY KEY' : 'UNIQUE'} USING INDEX ${quoteIdent(v.name)}${c.type === 'unique' ? deferral(c.value) : ''};`,
-      reverse: drop,
+      // The constraint takes its index with it: built again (not concurrently: a down is a rollback), the concurrent migration's down finds it.
+      reverse: `${drop}\nCREATE UNIQUE INDEX ${quoteIdent(v.name)} ON ${t} (${cols(v.columns)})${include}${nulls};`,
       step: STEP.addConstraint,
       phase: 'validate',
       // A primary key over nullable columns sets them NOT NULL, which scans the table.
@@ -653,15 +674,6 @@ function planAddConstraint(table: QualifiedName, c: Constraint, ctx: Context, em
 
 // Column order does not matter for a foreign key to find its referenced key.
 const keyId = (table: QualifiedName, columns: string[]) => `${table.schema}.${table.name}(${[...columns].sort().join(',')})`;
-
-/** A name within PostgreSQL's 63 bytes; a truncated one gets a short hash of the whole so two long names stay apart. */
-function uniqueName(full: string): string {
-  const cut = truncateIdentifier(full);
-  if (cut === full) return full;
-  let hash = 0;
-  for (const ch of full) hash = (hash * 31 + ch.codePointAt(0)!) >>> 0;
-  return `${truncateIdentifier(full, 54)}_${hash.toString(36).padStart(7, '0').slice(0, 7)}`;
-}
 
 function planAddIndex(table: QualifiedName, index: Index, ctx: Context, emit: Emitter): void {
   const t = name(table);

@@ -9,9 +9,12 @@ import type { Change } from '../diff/changes.js';
  * VALIDATE must not share the transaction of the ADD … NOT VALID, or the ADD's strong lock is
  * held for the whole validation scan. `enums` comes first: a value added by ALTER TYPE … ADD
  * VALUE cannot be used (in a default, a CHECK) until its transaction has committed.
+ * Expand → backfill → contract (plan-transition.ts) adds `backfill` (a CALL that commits per
+ * batch, so outside a transaction) after `main`, and `contract` last: what drops the old
+ * shape, to deploy once no client uses it.
  */
-export type Phase = 'enums' | 'main' | 'concurrent' | 'validate';
-export const PHASES: readonly Phase[] = ['enums', 'main', 'concurrent', 'validate'];
+export type Phase = 'enums' | 'main' | 'backfill' | 'concurrent' | 'validate' | 'contract';
+export const PHASES: readonly Phase[] = ['enums', 'main', 'backfill', 'concurrent', 'validate', 'contract'];
 
 export type HazardKind =
   | 'drop-schema'
@@ -55,9 +58,17 @@ export interface PlanOptions {
   offline?: boolean;
   /** Target PostgreSQL major version: SET NOT NULL through a CHECK needs 12. */
   pgVersion?: number;
+  /** Online, but type changes and renames in place (one ALTER each) instead of expand → backfill → contract. */
+  inPlace?: boolean;
+  /** Rows per batch of the backfill procedure (its default; CALL can pass another). */
+  batchSize?: number;
+  /** Pause between backfill batches, in milliseconds. */
+  batchPauseMs?: number;
 }
 
 export interface Plan {
   statements: PlannedStatement[];
   hazards: Hazard[];
+  /** How the plan chose (a type change done in place, and why). */
+  notes: string[];
 }

@@ -65,7 +65,9 @@ export async function runMigrationScript(
     else statements.push(chunk);
   }
   const atomic = options.transaction !== false && !statements.some((s) => OUTSIDE_TRANSACTION.test(s.text));
-  if (atomic) await engine.exec('BEGIN');
+  // One statement is atomic on its own, and a procedure that COMMITs (a batched backfill's CALL) refuses a transaction block.
+  const block = atomic && statements.length > 1;
+  if (block) await engine.exec('BEGIN');
   for (const statement of statements) {
     options.signal?.throwIfAborted();
     try {
@@ -77,7 +79,7 @@ export async function runMigrationScript(
       return { failure: failure(error, positions, statement), atomic, skipped };
     }
   }
-  if (atomic) {
+  if (block) {
     try {
       await engine.exec('COMMIT');
     } catch (error) {

@@ -6,7 +6,7 @@ import { loadSchema } from '../../load/load-schema.js';
 import { emptyDatabase } from '../../model/empty.js';
 import { initNormalizer } from '../../model/normalize.js';
 import type { Database } from '../../model/types.js';
-import { migrationFiles } from '../../plan/migration-file-names.js';
+import { migrationFiles, sendsFileAsOneQuery } from '../../plan/migration-file-names.js';
 import { blockedHazards, planChanges } from '../../plan/plan-changes.js';
 import { DATA_LOSS } from '../../plan/plan-types.js';
 import { renderMigrations } from '../../plan/render-migrations.js';
@@ -23,6 +23,9 @@ interface DiffOptions {
   rename?: string[];
   allowHazards?: string[];
   offline?: boolean;
+  inPlace?: boolean;
+  batchSize: string;
+  batchPause: string;
   pgVersion: string;
   format: 'text' | 'json';
   exact?: boolean;
@@ -69,6 +72,9 @@ export function registerMigrateDiff(migrate: Command): void {
     .addOption(new Option('--rename <spec>', 'a rename, never guessed: table:[schema.]old=new or column:[schema.]table.old=new (repeatable)').argParser(collect))
     .addOption(new Option('--allow-hazards <kinds>', `data-loss hazards to accept: ${[...DATA_LOSS].join(', ')}, or all (comma-separated)`).argParser(list))
     .option('--offline', 'plain statements in one migration: no CONCURRENTLY, no NOT VALID + VALIDATE (for a database nobody uses yet)')
+    .option('--in-place', 'online, but type changes and renames as one ALTER each instead of expand → backfill → contract')
+    .option('--batch-size <rows>', 'rows per batch of the backfill procedure (its default; CALL can pass another)', '1000')
+    .option('--batch-pause <ms>', 'pause between backfill batches, in milliseconds', '100')
     .option('--pg-version <n>', 'target PostgreSQL major version', '15')
     .addOption(new Option('-f, --format <format>', 'output of --dry-run').choices(['text', 'json']).default('text'))
     .option('--exact', 'execute file inputs on the embedded PostgreSQL and introspect them, instead of the static load')
@@ -83,6 +89,14 @@ NULL proven by a validated CHECK first; UNIQUE and PRIMARY KEY from a concurrent
 scans the table. Drops and narrowing type changes lose data: the plan is refused until they are
 allowed with --allow-hazards, and the down file lists what it cannot restore.
 
+A type change that would rewrite the table, a column rename and a table rename are planned as
+expand → backfill → contract: the new column beside the old one with a trigger that keeps both in
+step (or the old table name kept as a view), a _backfill migration that CALLs a procedure filling
+the new column in batches (committed one by one, resumable), indexes and keys built CONCURRENTLY,
+and a _contract migration that drops the old shape: deploy it once no client uses the old shape.
+Where that cannot be done (a key column, a view over the table, ...) a note says why and the change
+is made in place. --in-place makes them all in place.
+
 Exit codes: 0 written (or nothing to do), 2 bad input or hazards not allowed.
 
 Examples:
@@ -93,6 +107,11 @@ Examples:
     .action(
       runAction(async (fromInput: string, toInput: string, options: DiffOptions) => {
         const pgVersion = Number(options.pgVersion);
+        const batchSize = Number(options.batchSize);
+        const batchPauseMs = Number(options.batchPause);
+        if (!Number.isInteger(batchSize) || batchSize < 1) throw new SchemawiseError(`--batch-size ${options.batchSize}: expected a whole number of rows, 1 or more`);
+        if (!Number.isInteger(batchPauseMs) || batchPauseMs < 0) throw new SchemawiseError(`--batch-pause ${options.batchPause}: expected milliseconds, 0 or more`);
+        if (options.offline && options.inPlace) throw new SchemawiseError('--offline and --in-place: choose one (--offline already makes every change in place)');
         if (!Number.isInteger(pgVersion) || pgVersion < 10 || pgVersion > 18) throw new SchemawiseError(`--pg-version ${options.pgVersion}: expected a PostgreSQL major version from 10 to 18`);
         if (!options.dir && !options.dryRun) throw new SchemawiseError('--dir is required (the migrations folder to write into), or use --dry-run');
         const allowed = new Set(options.allowHazards ?? []);
@@ -103,14 +122,14 @@ Examples:
         const from = await load(fromInput, options);
         const to = await load(toInput, options);
         const diff = diffModels(from, to, renames);
-        const plan = planChanges(diff, { offline: options.offline, pgVersion });
-        const migrations = renderMigrations(plan, options.name);
+        const plan = planChanges(diff, { offline: options.offline, inPlace: options.inPlace, pgVersion, batchSize, batchPauseMs });
+        const migrations = renderMigrations(plan, options.name, { oneStatementOutsideTransaction: sendsFileAsOneQuery(options.dir) });
         const files = options.dir ? migrationFiles(options.dir, options.name, migrations) : [];
 
         const err = (line: string) => {
           if (!options.quiet) process.stderr.write(`${line}\n`);
         };
-        for (const note of diff.notes) err(pc.yellow(`note: ${note}`));
+        for (const note of [...diff.notes, ...plan.notes]) err(pc.yellow(`note: ${note}`));
         for (const s of diff.suggestions) err(pc.yellow(`possible rename: ${s.kind} ${s.from} → ${s.to} is planned as a drop and an add; if it is a rename, run again with ${s.option}`));
 
         if (options.format === 'json' && options.dryRun) {
@@ -120,7 +139,7 @@ Examples:
                 changes: diff.changes.map((c) => c.kind),
                 statements: plan.statements.map(({ change: _change, step: _step, ...s }) => s),
                 suggestions: diff.suggestions,
-                notes: diff.notes,
+                notes: [...diff.notes, ...plan.notes],
                 migrations: migrations.map((m, i) => ({ ...m, files: (files[i] ?? []).map((f) => f.file) })),
               },
               null,
