@@ -151,6 +151,23 @@ describe('migrate diff writes migrations', () => {
     expect(inPlace.stdout).not.toContain('DROP COLUMN');
   });
 
+  it('refuses a --rename that does not fit the schemas, with the closest name, writing nothing', () => {
+    const dir = project();
+    writeFileSync(path.join(dir, 'renamed.sql'), FROM.replace('mail text', 'email text').replace('TABLE users', 'TABLE members'));
+    for (const [rename, message] of [
+      ['table:usres=members', '--rename table:public.usres=members: <from> has no table public.usres (did you mean "users"?)'],
+      ['table:users=membres', '--rename table:public.users=membres: <to> has no table public.membres (did you mean "members"?)'],
+      ['column:members.mial=email', '--rename column:public.members.mial=email: the table in <from> has no column mial (did you mean "mail"?)'],
+      ['column:users.mail=email', '--rename column:public.users.mail=email: <to> has no table public.users (name the table as <to> does)'],
+    ] as const) {
+      const extra = rename.startsWith('table') ? [] : ['--rename', 'table:users=members'];
+      const r = run(['migrate', 'diff', 'from.sql', 'renamed.sql', '--dir', 'm', '--name', 'x', '--rename', rename, ...extra], dir);
+      expect(r.stderr).toContain(message);
+      expect(r.code).toBe(2);
+    }
+    expect(readdirSync(dir)).not.toContain('m');
+  });
+
   it('refuses bad backfill settings and --offline with --in-place, writing nothing', () => {
     const dir = project();
     for (const [args, message] of [

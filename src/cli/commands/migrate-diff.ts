@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { Renames } from '../../diff/changes.js';
+import { checkRenames } from '../../diff/check-renames.js';
 import { diffModels } from '../../diff/diff-models.js';
 import { SchemawiseError } from '../../errors.js';
 import { loadSchema } from '../../load/load-schema.js';
@@ -121,6 +122,7 @@ Examples:
         await initNormalizer();
         const from = await load(fromInput, options);
         const to = await load(toInput, options);
+        checkRenames(renames, from, to);
         const diff = diffModels(from, to, renames);
         const plan = planChanges(diff, { offline: options.offline, inPlace: options.inPlace, pgVersion, batchSize, batchPauseMs });
         const migrations = renderMigrations(plan, options.name, { oneStatementOutsideTransaction: sendsFileAsOneQuery(options.dir) });
