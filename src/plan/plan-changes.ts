@@ -361,7 +361,8 @@ function planChange(change: Change, ctx: Context): void {
         reverse: `ALTER TABLE ${parent} DETACH PARTITION ${name(change.table)};`,
         step: STEP.attach,
         scans: true,
-        lock: { level: 'SHARE UPDATE EXCLUSIVE', on: parent },
+        // The partition itself is locked ACCESS EXCLUSIVE while its rows are checked against the bound (none when a CHECK proves it).
+        lock: { level: 'SHARE UPDATE EXCLUSIVE', on: `${parent} (ACCESS EXCLUSIVE on the partition ${name(change.table)})` },
       });
     }
     case 'detach-partition': {
@@ -501,7 +502,9 @@ function planCreateTable(schema: string, table: Table, ctx: Context, emit: Emitt
     if (inheritedForeignKey(ctx.to, table, fk)) continue;
     // A key this plan attaches USING INDEX exists only in the validate phase.
     const late = ctx.lateKeys.has(keyId(fk.refTable, fk.refColumns));
-    emit({ sql: `ALTER TABLE ${name(qn)} ADD ${foreignKeyClause(fk)};`, reverse: late ? `ALTER TABLE ${name(qn)} DROP CONSTRAINT ${quoteIdent(fk.name)};` : null, step: STEP.addForeignKey, phase: late ? 'validate' : 'main' });
+    // The referenced table, if it exists already, is locked SHARE ROW EXCLUSIVE (briefly: a new table has no rows to check).
+    const referenced = !ctx.newTables.has(`${fk.refTable.schema}.${fk.refTable.name}`) && { lock: { level: 'SHARE ROW EXCLUSIVE' as LockLevel, on: name(fk.refTable) } };
+    emit({ sql: `ALTER TABLE ${name(qn)} ADD ${foreignKeyClause(fk)};`, reverse: late ? `ALTER TABLE ${name(qn)} DROP CONSTRAINT ${quoteIdent(fk.name)};` : null, step: STEP.addForeignKey, phase: late ? 'validate' : 'main', ...referenced });
   }
 }
 
@@ -612,7 +615,12 @@ function planAddConstraint(table: QualifiedName, c: Constraint, ctx: Context, em
   const isNew = ctx.newTables.has(`${table.schema}.${table.name}`);
   const online = !ctx.options.offline && !isNew;
   const drop = `ALTER TABLE ${t} DROP CONSTRAINT ${quoteIdent(c.value.name)};`;
-  const lockOf = (level: LockLevel) => (isNew ? {} : { lock: { level, on: t } });
+  // A foreign key also takes SHARE ROW EXCLUSIVE on the table it references (its triggers are added there), new table or not.
+  const referenced = c.type === 'foreign-key' && !ctx.newTables.has(`${c.value.refTable.schema}.${c.value.refTable.name}`) ? [name(c.value.refTable)] : [];
+  const lockOf = (level: LockLevel, withReferenced = false) => {
+    const on = [...(isNew ? [] : [t]), ...(withReferenced ? referenced.filter((r) => r !== t) : [])];
+    return on.length ? { lock: { level, on: on.join(' and ') } } : {};
+  };
 
   if ((c.type === 'check' || c.type === 'foreign-key') && online && !c.value.notValid) {
     // Added NOT VALID (new rows checked at once), the old rows validated later under a lock that lets writes through.
@@ -622,7 +630,7 @@ function planAddConstraint(table: QualifiedName, c: Constraint, ctx: Context, em
       reverse: drop,
       step: c.type === 'foreign-key' ? STEP.addForeignKey : STEP.addConstraint,
       phase: late ? 'validate' : 'main',
-      ...lockOf(c.type === 'foreign-key' ? 'SHARE ROW EXCLUSIVE' : 'ACCESS EXCLUSIVE'),
+      ...lockOf(c.type === 'foreign-key' ? 'SHARE ROW EXCLUSIVE' : 'ACCESS EXCLUSIVE', true),
     });
     // No statement un-validates a constraint: the down drops it and adds it back NOT VALID, as the main migration left it.
     emit({
@@ -668,7 +676,7 @@ function planAddConstraint(table: QualifiedName, c: Constraint, ctx: Context, em
     reverse: drop,
     step: c.type === 'foreign-key' ? STEP.addForeignKey : STEP.addConstraint,
     scans: !isNew,
-    ...lockOf(c.type === 'foreign-key' ? 'SHARE ROW EXCLUSIVE' : 'ACCESS EXCLUSIVE'),
+    ...lockOf(c.type === 'foreign-key' ? 'SHARE ROW EXCLUSIVE' : 'ACCESS EXCLUSIVE', true),
   });
 }
 
