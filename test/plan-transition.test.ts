@@ -65,6 +65,32 @@ const CASES: Case[] = [
     phases: ['main', 'backfill', 'contract'],
   },
   {
+    name: 'a domain with a default as the new type (the new column starts empty all the same)',
+    from: 'CREATE DOMAIN cents AS bigint DEFAULT 0 CHECK (VALUE >= 0);\nCREATE TABLE t (id int PRIMARY KEY, n int);',
+    to: 'CREATE DOMAIN cents AS bigint DEFAULT 0 CHECK (VALUE >= 0);\nCREATE TABLE t (id int PRIMARY KEY, n cents);',
+    phases: ['main', 'backfill', 'contract'],
+  },
+  { name: 'json → jsonb (no = operator on json)', from: 'CREATE TABLE docs (id int PRIMARY KEY, body json);', to: 'CREATE TABLE docs (id int PRIMARY KEY, body jsonb);', phases: ['main', 'backfill', 'contract'] },
+  {
+    name: 'odd names: a % in the table, a dollar tag in a column, a column named like the batch size',
+    from: 'CREATE TABLE "50%_off" (id int PRIMARY KEY, "x$sync$" int, batch_size int, pause int);',
+    to: 'CREATE TABLE "50%_off" (id int PRIMARY KEY, "x$sync$" bigint, batch_size int, pause int);',
+    phases: ['main', 'backfill', 'contract'],
+  },
+  {
+    name: 'an index name that `to` gives to another index, and a comment that changes',
+    from: "CREATE TABLE t (id int PRIMARY KEY, n int, c text);\nCREATE INDEX ix ON t (n);\nCOMMENT ON COLUMN t.n IS 'old';",
+    to: "CREATE TABLE t (id int PRIMARY KEY, n bigint, c text);\nCREATE INDEX ix ON t (c);\nCOMMENT ON COLUMN t.n IS 'new';",
+    phases: ['main', 'backfill', 'concurrent', 'contract'],
+  },
+  {
+    name: 'a table renamed while one of its columns is retyped and another renamed in place',
+    from: 'CREATE TABLE customers (id int PRIMARY KEY, name text, n int);',
+    to: 'CREATE TABLE clients (id int PRIMARY KEY, full_name text, n bigint, CONSTRAINT customers_pkey PRIMARY KEY (id));'.replace('id int PRIMARY KEY,', 'id int,'),
+    renames: renames([['public.customers', 'clients']], [['public.clients.name', 'full_name']]),
+    phases: ['main', 'backfill', 'contract'],
+  },
+  {
     name: 'a table renamed: the old name lives on as a view',
     from: 'CREATE TABLE customers (id int PRIMARY KEY, name text);\nCREATE TABLE notes (id int PRIMARY KEY, customer_id int REFERENCES customers (id));',
     to: 'CREATE TABLE clients (id int, name text, CONSTRAINT customers_pkey PRIMARY KEY (id));\nCREATE TABLE notes (id int PRIMARY KEY, customer_id int REFERENCES clients (id));',
@@ -164,6 +190,32 @@ function suite(label: string, connect: () => Promise<Engine>, disconnect: (engin
       expect(oldType[0].t).toBe('integer');
     });
 
+    it.each([
+      ['a domain default does not overwrite values', 'CREATE DOMAIN cents AS bigint DEFAULT 0 CHECK (VALUE >= 0);\nCREATE TABLE t (id int PRIMARY KEY, n int);', 'CREATE DOMAIN cents AS bigint DEFAULT 0 CHECK (VALUE >= 0);\nCREATE TABLE t (id int PRIMARY KEY, n cents);', undefined, 'INSERT INTO t VALUES (1, 42)', ['INSERT INTO t (id, n) VALUES (2, 7)'], 'SELECT id, n::text AS v FROM t ORDER BY id', [{ id: 1, v: '42' }, { id: 2, v: '7' }]],
+      ['json rows can be updated while both columns live', 'CREATE TABLE docs (id int PRIMARY KEY, body json, tag text);', 'CREATE TABLE docs (id int PRIMARY KEY, body jsonb, tag text);', undefined, `INSERT INTO docs VALUES (1, '{"a": 1}', 'x')`, [`UPDATE docs SET tag = 'y'`, `UPDATE docs SET body = '{"b": 2}' WHERE id = 1`], 'SELECT id, body::text AS v FROM docs', [{ id: 1, v: '{"b": 2}' }]],
+      ['a composite with a NULL field is copied', 'CREATE TYPE addr AS (street text, zip text);\nCREATE TABLE users (id int PRIMARY KEY, home addr);', 'CREATE TYPE addr AS (street text, zip text);\nCREATE TABLE users (id int PRIMARY KEY, address addr);', renames([], [['public.users.home', 'address']]), `INSERT INTO users VALUES (1, ROW('x', NULL))`, [`INSERT INTO users (id, address) VALUES (2, ROW('y', NULL))`], 'SELECT id, address::text AS v FROM users ORDER BY id', [{ id: 1, v: '(x,)' }, { id: 2, v: '(y,)' }]],
+      ['a value written to the new column is not recomputed through a lossy cast', 'CREATE TABLE m (id int PRIMARY KEY, v real, note text);', 'CREATE TABLE m (id int PRIMARY KEY, w double precision, note text);', renames([], [['public.m.v', 'w']]), 'INSERT INTO m VALUES (1, 2.5)', ['INSERT INTO m (id, w) VALUES (2, 1.1)', "UPDATE m SET note = 'touched'"], 'SELECT id, w::text AS v FROM m ORDER BY id', [{ id: 1, v: '2.5' }, { id: 2, v: '1.1' }]],
+    ] as const)('%s', async (_, from, to, names, rows, writes, query, expected) => {
+      const { migrations } = await plan(from, to, { renames: names });
+      await resetEngine(engine);
+      await execStatements(engine, from);
+      await engine.exec(rows);
+      await apply(engine, byPhase(migrations, 'main'), 'up');
+      for (const w of writes) await engine.exec(w);
+      for (const m of migrations.filter((x) => x.phase !== 'main')) await apply(engine, m, 'up');
+      expect(await engine.query(query)).toEqual(expected);
+    });
+
+    it('the contract refuses to run before the backfill (it would drop values not copied yet)', async () => {
+      const { migrations } = await plan(orders, widened);
+      await resetEngine(engine);
+      await execStatements(engine, orders);
+      await engine.exec(`INSERT INTO orders (id, total) VALUES (1, 5)`);
+      await apply(engine, byPhase(migrations, 'main'), 'up');
+      await expect(apply(engine, byPhase(migrations, 'contract'), 'up')).rejects.toThrow(/public\.orders: rows are not backfilled yet/);
+      expect(await engine.query('SELECT total FROM orders')).toEqual([{ total: 5 }]);
+    });
+
     it('a renamed table answers to its old name (reads and writes) until the contract', async () => {
       const c = CASES.find((x) => x.name.startsWith('a table renamed'))!;
       const { migrations } = await plan(c.from, c.to, { renames: c.renames });
@@ -217,11 +269,16 @@ describe('when a transition is not planned', () => {
     ['the column is in a foreign key', 'CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE b (a_id int REFERENCES a (id), x int);', 'CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE b (a_id bigint REFERENCES a (id), x int);', {}, /in a foreign key/],
     ['a CHECK uses it', 'CREATE TABLE t (id int PRIMARY KEY, n int CHECK (n > 0));', 'CREATE TABLE t (id int PRIMARY KEY, n bigint CHECK (n > 0));', {}, /a CHECK constraint uses it/],
     ['the target is PostgreSQL 10', orders, widened, { pgVersion: 10 }, /needs PostgreSQL 11/],
+    ['the table has a trigger', `${orders}\nCREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';\nCREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch();`, `${widened}\nCREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';\nCREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch();`, {}, /the table has triggers \(orders_touch\)/],
+    ['the new type is a NOT NULL domain', 'CREATE DOMAIN cents AS bigint NOT NULL;\nCREATE TABLE t (id int PRIMARY KEY, n int NOT NULL);', 'CREATE DOMAIN cents AS bigint NOT NULL;\nCREATE TABLE t (id int PRIMARY KEY, n cents NOT NULL);', {}, /the NOT NULL domain cents/],
+    ['the old type is dropped by the same plan', "CREATE TYPE s1 AS ENUM ('a');\nCREATE TABLE t (id int PRIMARY KEY, s s1);", "CREATE TYPE s2 AS ENUM ('a');\nCREATE TABLE t (id int PRIMARY KEY, s s2);", {}, /its type s1 is dropped by the same plan/],
+    ['`to` has a column of the old name', 'CREATE TABLE t (id int PRIMARY KEY, mail text);', 'CREATE TABLE t (id int PRIMARY KEY, email text, mail int);', { renames: renames([], [['public.t.mail', 'email']]) }, /`to` has another column named mail/],
+    ['a sequence is owned by the column', 'CREATE SEQUENCE t_n_seq;\nCREATE TABLE t (id int PRIMARY KEY, n int);\nALTER SEQUENCE t_n_seq OWNED BY t.n;', 'CREATE SEQUENCE t_n_seq;\nCREATE TABLE t (id int PRIMARY KEY, n bigint);\nALTER SEQUENCE t_n_seq OWNED BY t.n;', {}, /a sequence is OWNED BY it/],
   ];
   it.each(cases)('%s: in place, with a note saying why', async (_, from, to, options, reason) => {
     const { plan: p, migrations } = await plan(from, to, options);
     expect(migrations.map((m) => m.phase)).not.toContain('contract');
-    expect(p.statements.some((s) => / TYPE bigint USING /.test(s.sql))).toBe(true);
+    expect(p.statements.some((s) => / (TYPE|RENAME COLUMN) /.test(s.sql))).toBe(true);
     expect(p.notes.join('\n')).toMatch(reason);
   });
 
@@ -238,6 +295,17 @@ describe('when a transition is not planned', () => {
     const { plan: p, migrations } = await plan(orders, orders.replace('customer text', 'customer varchar'), {});
     expect(p.statements.map((s) => s.sql)).toEqual(['ALTER TABLE public.orders ALTER COLUMN customer TYPE character varying USING customer::character varying;']);
     expect(migrations.map((m) => m.phase)).toEqual(['main']);
+  });
+});
+
+describe('the view that keeps a renamed table\'s old name', () => {
+  beforeAll(() => initNormalizer());
+  it('shows the old shape (the old columns, none of the new ones) and checks the caller\'s rights (PostgreSQL 15+)', async () => {
+    const c = CASES.find((x) => x.name.startsWith('a table renamed while'))!;
+    const main = byPhase((await plan(c.from, c.to, { renames: c.renames })).migrations, 'main').up;
+    expect(main).toContain('CREATE VIEW public.customers WITH (security_invoker = true) AS SELECT id, name, n FROM public.clients;');
+    const pg14 = byPhase((await plan(c.from, c.to, { renames: c.renames, pgVersion: 14 })).migrations, 'main').up;
+    expect(pg14).toContain('CREATE VIEW public.customers AS SELECT id, name, n FROM public.clients;');
   });
 });
 

@@ -73,11 +73,12 @@ function existingFolder(dir: string) {
 }
 
 /**
- * Whether the folder's tool sends a migration file as one query (golang-migrate, the default
- * for a new folder), which PostgreSQL runs in one implicit transaction when it holds several
- * statements: then a migration that must run outside a transaction is written one statement per file.
+ * Whether the folder's tool sends a migration as one query — golang-migrate (the default for a
+ * new folder) and dbmate, even with `transaction:false` — which PostgreSQL runs in one implicit
+ * transaction when it holds several statements: then a migration that must run outside a
+ * transaction is written one statement per migration. Flyway sends statements one by one.
  */
 export function sendsFileAsOneQuery(dir: string | undefined): boolean {
   const convention = dir ? (existingFolder(dir)?.convention ?? 'golang-migrate') : 'golang-migrate';
-  return convention === 'golang-migrate';
+  return convention === 'golang-migrate' || convention === 'dbmate';
 }

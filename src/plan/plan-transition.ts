@@ -3,7 +3,7 @@ import type { LockLevel } from '../lint/migration-types.js';
 import { mentionsColumn } from '../lint/sql-text.js';
 import { typeChangeCost } from '../lint/type-change-cost.js';
 import { qualifiedName, quoteIdent } from '../model/quote-ident.js';
-import type { Column, Database, Index, QualifiedName, Table, UniqueConstraint } from '../model/types.js';
+import type { Column, Database, Domain, Index, QualifiedName, Table, UniqueConstraint } from '../model/types.js';
 import { createIndex, deferral, quoteLiteral, uniqueClause } from '../report/ddl.js';
 import type { Hazard, Phase } from './plan-types.js';
 import { narrowingTypeChange } from './type-change.js';
@@ -40,12 +40,16 @@ export interface TableTransition {
   /** `from`'s table, with renamed columns under their new names (as the diff compares them). */
   fromTable: Table;
   toTable: Table;
+  /** Relation names of the schema (tables, views, sequences, indexes, keys), in either model: a temporary index name must be free of them all. */
+  taken: Set<string>;
+  /** Indexes and unique keys of `from` the plan drops before the contract (the contract's down must not build them again). */
+  droppedEarlier: Set<string>;
 }
 
 export interface Transitions {
   tables: TableTransition[];
-  /** Table renames that keep the old name as a view until the contract. */
-  tableRenames: Extract<Change, { kind: 'rename-table' }>[];
+  /** Table renames that keep the old name as a view until the contract, with the view's select list (the old shape). */
+  tableRenames: { change: Extract<Change, { kind: 'rename-table' }>; columns: string[] }[];
   /** Changes the transitions plan, which the planner must not plan again. */
   handled: Set<Change>;
   /** Why a type change or rename is done in place instead. */
@@ -103,7 +107,6 @@ export function findTransitions(changes: readonly Change[], from: Database, to: 
       result.notes.push(`${qualifiedName(c.schema, c.from)} → ${c.to} is renamed in place: \`to\` has another object named ${c.from}, so no view can keep the old name`);
       continue;
     }
-    result.tableRenames.push(c);
     result.handled.add(c);
   }
 
@@ -116,12 +119,12 @@ export function findTransitions(changes: readonly Change[], from: Database, to: 
     if (!fromTable || !toTable || !toColumn || !fromColumn) continue;
     const oldName = rename?.from ?? column;
     const what = alter ? `${name(table)}.${column} ${alter.from.type} → ${alter.to.type}${rename ? ` (renamed from ${oldName})` : ''}` : `${name(table)}.${oldName} → ${column}`;
-    const reason = options.pgVersion < 11 ? 'the backfill procedure commits per batch, which needs PostgreSQL 11' : obstacle(from, to, table, fromTable, toTable, column);
+    const reason = options.pgVersion < 11 ? 'the backfill procedure commits per batch, which needs PostgreSQL 11' : obstacle(changes, from, to, table, fromTable, toTable, column, oldName);
     if (reason) {
       result.notes.push(`${what} is done in place${alter ? ' (one ALTER that rewrites the table under ACCESS EXCLUSIVE)' : ' (clients using the old name break at once)'}: expand → backfill → contract is not planned because ${reason}`);
       continue;
     }
-    const t = byTable.get(tableKey(table)) ?? { table, columns: [], fromTable, toTable };
+    const t = byTable.get(tableKey(table)) ?? { table, columns: [], fromTable, toTable, taken: relationNames(from, to, table.schema), droppedEarlier: new Set<string>() };
     byTable.set(tableKey(table), t);
     const taken = new Set([...fromTable.columns, ...toTable.columns].map((c) => c.name));
     let temp = rename ? column : uniqueName(`${column}_new`);
@@ -132,26 +135,91 @@ export function findTransitions(changes: readonly Change[], from: Database, to: 
   }
   result.tables = [...byTable.values()];
 
-  // What the transitions re-create on the new column, the planner must not also plan.
+  // What the transitions re-create on the new column, the planner must not also plan. An index
+  // or key of `from` on the old column goes with it at the contract, unless `to` reuses its name
+  // for another: then it is dropped as planned, before the new one is built.
   for (const c of changes) {
-    const t = 'table' in c && c.table && typeof c.table === 'object' && 'schema' in c.table ? byTable.get(tableKey(c.table as QualifiedName)) : undefined;
+    const qn = c.kind === 'set-comment' ? (c.target.type === 'column' ? c.target.table : undefined) : 'table' in c && typeof c.table === 'object' ? (c.table as QualifiedName) : undefined;
+    const t = qn && byTable.get(tableKey(qn));
     if (!t) continue;
     const names = new Set(t.columns.map((x) => x.to.name));
+    const reused = (n: string) => t.toTable.indexes.some((i) => i.name === n) || t.toTable.uniques.some((u) => u.name === n);
     // The new column is created with `to`'s shape: its default, NOT NULL and comment come at the contract.
     if (c.kind === 'alter-column' && names.has(c.to.name)) result.handled.add(c);
-    if ((c.kind === 'add-index' || c.kind === 'drop-index') && indexColumns(c.index).some((x) => names.has(x))) result.handled.add(c);
-    if ((c.kind === 'add-constraint' || c.kind === 'drop-constraint') && c.constraint.type === 'unique' && c.constraint.value.columns.some((x) => names.has(x))) result.handled.add(c);
+    if (c.kind === 'add-index' && indexColumns(c.index).some((x) => names.has(x))) result.handled.add(c);
+    if (c.kind === 'add-constraint' && c.constraint.type === 'unique' && c.constraint.value.columns.some((x) => names.has(x))) result.handled.add(c);
+    if (c.kind === 'drop-index' && indexColumns(c.index).some((x) => names.has(x))) {
+      if (reused(c.index.name)) t.droppedEarlier.add(c.index.name);
+      else result.handled.add(c);
+    }
+    if (c.kind === 'drop-constraint' && c.constraint.type === 'unique' && c.constraint.value.columns.some((x) => names.has(x))) {
+      if (reused(c.constraint.value.name)) t.droppedEarlier.add(c.constraint.value.name);
+      else result.handled.add(c);
+    }
     if (c.kind === 'set-comment' && c.target.type === 'column' && names.has(c.target.column)) result.handled.add(c);
   }
+  for (const c of changes) if (c.kind === 'rename-table' && result.handled.has(c)) result.tableRenames.push({ change: c, columns: oldShape(c, changes, from, byTable) });
   return result;
+}
+
+/**
+ * The select list that shows a renamed table as it was: `from`'s columns (those the plan keeps
+ * until the contract) under their old names — the old column of a transition, a column renamed in
+ * place as `new AS old` — and none of the columns this plan adds.
+ */
+function oldShape(r: Extract<Change, { kind: 'rename-table' }>, changes: readonly Change[], from: Database, byTable: Map<string, TableTransition>): string[] {
+  const qn = { schema: r.schema, name: r.to };
+  const table = tableOf(from, qn);
+  if (!table) return ['*'];
+  const dropped = new Set(changes.flatMap((c) => (c.kind === 'drop-column' && tableKey(c.table) === tableKey(qn) ? [c.column.name] : [])));
+  const transition = byTable.get(tableKey(qn));
+  return table.columns
+    .filter((c) => !dropped.has(c.name))
+    .map((c) => {
+      const moving = transition?.columns.find((x) => x.to.name === c.name);
+      if (moving) return quoteIdent(moving.from.name);
+      const renamed = changes.find((x) => x.kind === 'rename-column' && tableKey(x.table) === tableKey(qn) && x.to === c.name) as Extract<Change, { kind: 'rename-column' }> | undefined;
+      return renamed ? `${quoteIdent(c.name)} AS ${quoteIdent(renamed.from)}` : quoteIdent(c.name);
+    });
+}
+
+/** Every name in the schema's relation namespace, in either model. */
+function relationNames(from: Database, to: Database, schema: string): Set<string> {
+  const names = new Set<string>();
+  for (const db of [from, to]) {
+    const s = db.schemas.find((x) => x.name === schema);
+    if (!s) continue;
+    for (const t of s.tables) {
+      names.add(t.name);
+      for (const i of t.indexes) names.add(i.name);
+      for (const u of t.uniques) names.add(u.name);
+      if (t.primaryKey) names.add(t.primaryKey.name);
+    }
+    for (const v of s.views) names.add(v.name);
+    for (const q of s.sequences) names.add(q.name);
+  }
+  return names;
 }
 
 const indexColumns = (index: Index) => [...index.keys.flatMap((k) => (k.column !== null ? [k.column] : [])), ...index.include];
 
 /** Why a column cannot go through a transition, or null when it can. */
-function obstacle(from: Database, to: Database, qn: QualifiedName, fromTable: Table, toTable: Table, column: string): string | null {
+function obstacle(changes: readonly Change[], from: Database, to: Database, qn: QualifiedName, fromTable: Table, toTable: Table, column: string, oldName: string): string | null {
   const tables = [fromTable, toTable];
   const columns = tables.map((t) => t.columns.find((c) => c.name === column)!);
+  if (oldName !== column && toTable.columns.some((c) => c.name === oldName)) return `\`to\` has another column named ${oldName}`;
+  const triggers = [from, to].flatMap((db) => db.schemas.flatMap((s) => s.triggers.filter((tr) => tableKey(tr.table) === tableKey(qn)).map((tr) => tr.name)));
+  if (triggers.length) return `the table has triggers (${[...new Set(triggers)].join(', ')}): the backfill's updates would fire them, and one that changes or skips rows would corrupt or leave out the copy`;
+  const owned = [from, to].some((db) => db.schemas.some((s) => s.sequences.some((q) => q.ownedBy && tableKey(q.ownedBy.table) === tableKey(qn) && (q.ownedBy.column === column || q.ownedBy.column === oldName))));
+  if (owned) return 'a sequence is OWNED BY it (it would be dropped with the old column)';
+  const spelled = (schema: string, type: string) => [schema === 'public' ? quoteIdent(type) : qualifiedName(schema, type), qualifiedName(schema, type)];
+  const types = new Set(columns.map((c) => c.type.replace(/\[\]$/, '')));
+  for (const c of changes) {
+    const dropped = c.kind === 'drop-enum' ? spelled(c.schema, c.enum.name) : c.kind === 'drop-domain' ? spelled(c.schema, c.domain.name) : c.kind === 'drop-composite' ? spelled(c.schema, c.type.name) : c.kind === 'replace-enum' ? spelled(c.schema, c.to.name) : [];
+    if (dropped.some((d) => types.has(d))) return `its type ${dropped[0]} is ${c.kind === 'replace-enum' ? 'replaced' : 'dropped'} by the same plan, while the old column still uses it`;
+  }
+  const domain = domainOf(to, qn.schema, columns[1].type);
+  if (domain?.notNull) return `its new type is the NOT NULL domain ${columns[1].type} (the new column must start empty)`;
   if (tables.some((t) => t.partitioning || t.partitionOf || t.inherits?.length)) return 'the table is partitioned or inherits (the trigger and the new column would have to reach every partition)';
   const children = [from, to].some((db) => db.schemas.some((s) => s.tables.some((t) => [t.partitionOf?.parent, ...(t.inherits ?? [])].some((p) => p && tableKey(p) === tableKey(qn)))));
   if (children) return 'the table has partitions or children';
@@ -172,6 +240,15 @@ function obstacle(from: Database, to: Database, qn: QualifiedName, fromTable: Ta
   return null;
 }
 
+function domainOf(db: Database, schema: string, type: string): Domain | undefined {
+  for (const s of db.schemas) {
+    for (const d of s.domains) {
+      if (type === qualifiedName(s.name, d.name) || (s.name === schema && type === quoteIdent(d.name)) || (s.name === 'public' && type === quoteIdent(d.name))) return d;
+    }
+  }
+  return undefined;
+}
+
 /** A value of one type as another: enums cast to nothing but text, so through text. */
 type Cast = (value: string, fromType: string, toType: string) => string;
 
@@ -185,7 +262,7 @@ export function planTransitions(transitions: Transitions, cast: Cast, options: T
     fill(o);
     out.push(...o.map((s) => ({ ...s, change })));
   };
-  for (const r of transitions.tableRenames) add(r, (o) => renameWithView(r, o));
+  for (const r of transitions.tableRenames) add(r.change, (o) => renameWithView(r.change, r.columns, options.pgVersion, o));
   const tables = transitions.tables;
   if (!tables.length) return out;
   const procedure = qualifiedName(tables[0].table.schema, uniqueName(`schemawise_backfill_${tables.map((t) => t.table.name).join('_')}`));
@@ -202,10 +279,12 @@ export function planTransitions(transitions: Transitions, cast: Cast, options: T
   return out;
 }
 
-function renameWithView(r: Extract<Change, { kind: 'rename-table' }>, out: Out): void {
+function renameWithView(r: Extract<Change, { kind: 'rename-table' }>, columns: string[], pgVersion: number, out: Out): void {
   const view = qualifiedName(r.schema, r.from);
   const table = qualifiedName(r.schema, r.to);
-  const select = `CREATE VIEW ${view} AS SELECT * FROM ${table};`;
+  // PostgreSQL 15+: the view checks the caller's rights and row-level security, not its owner's.
+  const invoker = pgVersion >= 15 ? ' WITH (security_invoker = true)' : '';
+  const select = `CREATE VIEW ${view}${invoker} AS SELECT ${columns.join(', ')} FROM ${table};`;
   out.push({ sql: `ALTER TABLE ${view} RENAME TO ${quoteIdent(r.to)};`, reverse: `ALTER TABLE ${table} RENAME TO ${quoteIdent(r.from)};`, phase: 'main', step: 'rename', lock: { level: 'ACCESS EXCLUSIVE', on: view } });
   // A view over one table with no aggregates is updatable: clients still using the old name go on
   // working. Created last, over the columns the table keeps (a column a view uses cannot be dropped).
@@ -223,8 +302,9 @@ function expand(t: TableTransition, cast: Cast, out: Out): void {
     const collate = c.to.collation ? ` COLLATE ${quoteIdent(c.to.collation)}` : '';
     const narrowing = narrowingTypeChange(c.from.type, c.to.type);
     const hazards: Hazard[] = narrowing ? [{ kind: 'narrowing-type', message: `${table}.${c.to.name} changes from ${c.from.type} to ${c.to.type}: values that do not fit fail the backfill or lose precision` }] : [];
-    // Nullable and without a default: adding it touches no row. The default and NOT NULL come at the contract.
-    out.push({ sql: `ALTER TABLE ${table} ADD COLUMN ${quoteIdent(c.temp)} ${c.to.type}${collate};`, reverse: `ALTER TABLE ${table} DROP COLUMN ${quoteIdent(c.temp)};`, phase: 'main', step: 'addColumn', lock, hazards });
+    // Nullable and without a default, so adding it touches no row (DEFAULT NULL: a domain's own
+    // default would fill every row, as if already copied). Default and NOT NULL come at the contract.
+    out.push({ sql: `ALTER TABLE ${table} ADD COLUMN ${quoteIdent(c.temp)} ${c.to.type}${collate} DEFAULT NULL;`, reverse: `ALTER TABLE ${table} DROP COLUMN ${quoteIdent(c.temp)};`, phase: 'main', step: 'addColumn', lock, hazards });
   }
   const fn = qualifiedName(t.table.schema, syncName(t));
   out.push({ sql: syncFunction(fn, t, cast), reverse: `DROP FUNCTION ${fn}();`, phase: 'main', step: 'createTrigger' });
@@ -247,25 +327,39 @@ function expand(t: TableTransition, cast: Cast, out: Out): void {
 
 /**
  * BEFORE INSERT OR UPDATE, per column pair: a write to the new column alone (an insert that
- * sets it, an update that changes it while leaving the old one and disagreeing with it) is
- * copied to the old column; anything else (a client of the old shape, the backfill, an update
- * of other columns) fills the new column from the old.
+ * sets it, an update that changes it while leaving the old one, and disagreeing with it) is
+ * copied to the old column; an insert or a change of the old column (a client of the old shape),
+ * or a row not filled yet, fills the new column from the old. Values are compared as text: some
+ * types have no `=` (json, point) and some call different texts equal (citext). A row value with
+ * NULL fields is not NULL to `num_nulls`, as it is to `IS NULL`.
  */
 function syncFunction(fn: string, t: TableTransition, cast: Cast): string {
   const blocks = t.columns.map((c) => {
-    const o = `NEW.${quoteIdent(c.from.name)}`;
-    const n = `NEW.${quoteIdent(c.temp)}`;
+    const [o, n] = [quoteIdent(c.from.name), quoteIdent(c.temp)];
+    const text = (v: string) => `(${v})::text`;
     return [
       `  -- ${c.from.name} (${c.from.type}) ↔ ${c.temp} (${c.to.type})`,
-      `  IF TG_OP = 'INSERT' AND ${n} IS NOT NULL`,
-      `     OR TG_OP = 'UPDATE' AND ${n} IS DISTINCT FROM OLD.${quoteIdent(c.temp)} AND ${o} IS NOT DISTINCT FROM OLD.${quoteIdent(c.from.name)} AND ${n} IS DISTINCT FROM ${cast(o, c.from.type, c.to.type)} THEN`,
-      `    ${o} := ${cast(n, c.to.type, c.from.type)};`,
-      '  ELSE',
-      `    ${n} := ${cast(o, c.from.type, c.to.type)};`,
+      `  IF TG_OP = 'INSERT' AND num_nonnulls(NEW.${n}) = 1`,
+      `     OR TG_OP = 'UPDATE' AND ${text(`NEW.${n}`)} IS DISTINCT FROM ${text(`OLD.${n}`)} AND ${text(`NEW.${o}`)} IS NOT DISTINCT FROM ${text(`OLD.${o}`)}`,
+      `        AND ${text(`NEW.${n}`)} IS DISTINCT FROM ${text(cast(`NEW.${o}`, c.from.type, c.to.type))} THEN`,
+      `    NEW.${o} := ${cast(`NEW.${n}`, c.to.type, c.from.type)};`,
+      `  ELSIF TG_OP = 'INSERT' OR ${text(`NEW.${o}`)} IS DISTINCT FROM ${text(`OLD.${o}`)} OR num_nulls(NEW.${n}) = 1 THEN`,
+      `    NEW.${n} := ${cast(`NEW.${o}`, c.from.type, c.to.type)};`,
       '  END IF;',
     ].join('\n');
   });
-  return [`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $sync$`, 'BEGIN', ...blocks, '  RETURN NEW;', 'END', '$sync$;'].join('\n');
+  return `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS ${dollarQuoted(['BEGIN', ...blocks, '  RETURN NEW;', 'END'].join('\n'), 'sync')};`;
+}
+
+/** A body between dollar quotes whose tag the body does not hold (an identifier may contain `$sync$`). */
+function dollarQuoted(body: string, tag: string): string {
+  while (body.includes(`$${tag}$`)) tag += '_';
+  return `$${tag}$\n${body}\n$${tag}$`;
+}
+
+/** Rows of a transition's table whose new column is still to fill (`t` is the table's alias). */
+function toFill(t: TableTransition): string {
+  return t.columns.map((c) => `num_nulls(t.${quoteIdent(c.temp)}) = 1 AND num_nonnulls(t.${quoteIdent(c.from.name)}) = 1`).join(' OR ');
 }
 
 /**
@@ -276,15 +370,17 @@ function syncFunction(fn: string, t: TableTransition, cast: Cast): string {
  */
 function backfillProcedure(procedure: string, tables: TableTransition[], cast: Cast, options: TransitionOptions): string {
   const pause = `${options.pauseMs} milliseconds`;
-  // Columns are qualified by the alias and variables prefixed: a column named like a variable would be ambiguous to PL/pgSQL.
+  // Columns are qualified by the alias, variables prefixed and the parameters copied: a column
+  // named like a variable or a parameter (batch_size) would be ambiguous to PL/pgSQL.
   const blocks = tables.map((t) => {
     const table = name(t.table);
     const col = (c: string) => `t.${quoteIdent(c)}`;
     const set = t.columns.map((c) => `${quoteIdent(c.temp)} = ${cast(col(c.from.name), c.from.type, c.to.type)}`).join(', ');
-    const todo = t.columns.map((c) => `${col(c.temp)} IS NULL AND ${col(c.from.name)} IS NOT NULL`).join(' OR ');
+    const todo = toFill(t);
     const key = t.fromTable.primaryKey?.columns.length === 1 && t.toTable.primaryKey?.columns.length === 1 && t.fromTable.primaryKey.columns[0] === t.toTable.primaryKey.columns[0] ? t.fromTable.primaryKey.columns[0] : null;
     const pk = key && col(key);
-    const label = table.replace(/'/g, "''");
+    // The table's name is an argument of RAISE, never part of its format (a % in it would be read as a placeholder).
+    const label = quoteLiteral(table);
     const head = [
       `  -- ${table}`,
       '  DECLARE',
@@ -294,12 +390,12 @@ function backfillProcedure(procedure: string, tables: TableTransition[], cast: C
       `    sw_total bigint := (SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = ${quoteLiteral(table)}::regclass);`,
       '  BEGIN',
     ];
-    const step = ['      GET DIAGNOSTICS sw_rows = ROW_COUNT;', '      sw_done := sw_done + sw_rows;', '      COMMIT;', `      RAISE NOTICE '${label}: % rows filled (of about %)', sw_done, sw_total;`, '      PERFORM pg_sleep(extract(epoch FROM pause));'];
+    const step = ['      GET DIAGNOSTICS sw_rows = ROW_COUNT;', '      sw_done := sw_done + sw_rows;', '      COMMIT;', `      RAISE NOTICE '%: % rows filled (of about %)', ${label}, sw_done, sw_total;`, '      PERFORM pg_sleep(extract(epoch FROM sw_pause));'];
     const loop = pk
       ? [
           `    SELECT min(${pk}) INTO sw_lower FROM ${table} AS t;`,
           '    WHILE sw_lower IS NOT NULL LOOP',
-          `      SELECT max(b.key) INTO sw_upper FROM (SELECT ${pk} AS key FROM ${table} AS t WHERE ${pk} >= sw_lower ORDER BY ${pk} LIMIT batch_size) AS b;`,
+          `      SELECT max(b.key) INTO sw_upper FROM (SELECT ${pk} AS key FROM ${table} AS t WHERE ${pk} >= sw_lower ORDER BY ${pk} LIMIT sw_batch) AS b;`,
           `      UPDATE ${table} AS t SET ${set} WHERE ${pk} BETWEEN sw_lower AND sw_upper AND (${todo});`,
           ...step,
           `      SELECT min(${pk}) INTO sw_lower FROM ${table} AS t WHERE ${pk} > sw_upper;`,
@@ -307,29 +403,30 @@ function backfillProcedure(procedure: string, tables: TableTransition[], cast: C
         ]
       : [
           '    LOOP',
-          `      UPDATE ${table} AS t SET ${set} WHERE t.ctid = ANY (ARRAY(SELECT t.ctid FROM ${table} AS t WHERE ${todo} LIMIT batch_size));`,
+          `      UPDATE ${table} AS t SET ${set} WHERE t.ctid = ANY (ARRAY(SELECT t.ctid FROM ${table} AS t WHERE ${todo} LIMIT sw_batch));`,
           '      EXIT WHEN NOT FOUND;',
           ...step,
           '    END LOOP;',
         ];
-    return [...head, ...loop, `    RAISE NOTICE '${label}: filled (% rows)', sw_done;`, '  END;'].join('\n');
+    // Nothing may be left to fill: the contract drops the old column.
+    const check = [`    IF EXISTS (SELECT FROM ${table} AS t WHERE ${todo}) THEN`, `      RAISE EXCEPTION '%: rows are still to fill after the backfill (a rule or policy that skips updates?)', ${label};`, '    END IF;'];
+    return [...head, ...loop, ...check, `    RAISE NOTICE '%: filled (% rows)', ${label}, sw_done;`, '  END;'].join('\n');
   });
-  return [
-    `CREATE PROCEDURE ${procedure}(batch_size integer DEFAULT ${options.batchSize}, pause interval DEFAULT ${quoteLiteral(pause)})`,
-    'LANGUAGE plpgsql AS $backfill$',
-    'BEGIN',
-    ...blocks,
-    'END',
-    '$backfill$;',
-  ].join('\n');
+  const body = ['DECLARE', '  sw_batch integer := batch_size;', '  sw_pause interval := pause;', 'BEGIN', ...blocks, 'END'].join('\n');
+  return `CREATE PROCEDURE ${procedure}(batch_size integer DEFAULT ${options.batchSize}, pause interval DEFAULT ${quoteLiteral(pause)})\nLANGUAGE plpgsql AS ${dollarQuoted(body, 'backfill')};`;
 }
 
 /** The indexes and unique keys of `to` that use a transition's columns, built on the new columns. */
 function keysToBuild(t: TableTransition): { indexes: { index: Index; build: string }[]; uniques: { unique: UniqueConstraint; build: string }[] } {
   const names = new Map(t.columns.map((c) => [c.to.name, c.temp]));
   const uses = (cols: string[]) => cols.some((c) => names.has(c));
-  const taken = new Set([...t.fromTable.indexes.map((i) => i.name), ...t.fromTable.uniques.map((u) => u.name), t.fromTable.primaryKey?.name]);
-  const free = (wanted: string) => (taken.has(wanted) ? uniqueName(`${wanted}_new`) : wanted);
+  const inFrom = new Set([...t.fromTable.indexes.map((i) => i.name), ...t.fromTable.uniques.map((u) => u.name), t.fromTable.primaryKey?.name]);
+  const free = (wanted: string) => {
+    if (!inFrom.has(wanted) || t.droppedEarlier.has(wanted)) return wanted;
+    let candidate = uniqueName(`${wanted}_new`);
+    for (let i = 2; t.taken.has(candidate); i++) candidate = uniqueName(`${wanted}_new${i}`);
+    return candidate;
+  };
   return {
     indexes: t.toTable.indexes.filter((i) => uses(indexColumns(i))).map((index) => ({ index, build: free(index.name) })),
     uniques: t.toTable.uniques.filter((u) => uses([...u.columns, ...(u.include ?? [])])).map((unique) => ({ unique, build: free(unique.name) })),
@@ -371,6 +468,9 @@ function contract(t: TableTransition, cast: Cast, out: Out): void {
   const lock = { level: 'ACCESS EXCLUSIVE' as LockLevel, on: table };
   const col = (c: string) => `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(c)}`;
   const fn = qualifiedName(t.table.schema, syncName(t));
+  // The old column goes: refuse while any value of it is not copied (the backfill did not run, or did not finish).
+  const unfilled = `DO ${dollarQuoted(`BEGIN\n  IF EXISTS (SELECT FROM ${table} AS t WHERE ${toFill(t)}) THEN\n    RAISE EXCEPTION '%: rows are not backfilled yet: run the backfill migration first', ${quoteLiteral(table)};\n  END IF;\nEND`, 'check')};`;
+  out.push({ sql: unfilled, reverse: null, phase: 'contract', step: 'contract' });
   out.push({ sql: `DROP TRIGGER ${quoteIdent(syncName(t))} ON ${table};`, reverse: `CREATE TRIGGER ${quoteIdent(syncName(t))} BEFORE INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fn}();`, phase: 'contract', step: 'contract', lock });
   out.push({ sql: `DROP FUNCTION ${fn}();`, reverse: syncFunction(fn, t, cast), phase: 'contract', step: 'contract' });
   // The old columns go with their indexes and unique keys; the down file puts them all back.
@@ -411,7 +511,11 @@ function contract(t: TableTransition, cast: Cast, out: Out): void {
       out.push({ sql: `${col(c.to.name)} SET NOT NULL;`, reverse: `${col(c.to.name)} DROP NOT NULL;`, phase: 'contract', step: 'contract', lock });
       out.push({ sql: `ALTER TABLE ${table} DROP CONSTRAINT ${check};`, reverse: `ALTER TABLE ${table} ADD CONSTRAINT ${check} CHECK (${quoteIdent(c.to.name)} IS NOT NULL);`, phase: 'contract', step: 'contract', lock });
     }
-    if (c.to.default !== null) out.push({ sql: `${col(c.to.name)} SET DEFAULT ${c.to.default};`, reverse: `${col(c.to.name)} DROP DEFAULT;`, phase: 'contract', step: 'contract', lock });
+    out.push(
+      c.to.default !== null
+        ? { sql: `${col(c.to.name)} SET DEFAULT ${c.to.default};`, reverse: `${col(c.to.name)} SET DEFAULT NULL;`, phase: 'contract', step: 'contract', lock }
+        : { sql: `${col(c.to.name)} DROP DEFAULT;`, reverse: `${col(c.to.name)} SET DEFAULT NULL;`, phase: 'contract', step: 'contract', lock },
+    );
     if (c.to.comment !== undefined) {
       const target = `COLUMN ${table}.${quoteIdent(c.to.name)}`;
       out.push({ sql: `COMMENT ON ${target} IS ${quoteLiteral(c.to.comment)};`, reverse: `COMMENT ON ${target} IS NULL;`, phase: 'contract', step: 'contract' });
@@ -439,10 +543,10 @@ function restoreOldColumns(t: TableTransition, cast: Cast): string {
     if (c.from.default !== null) statements.push(`${col} SET DEFAULT ${c.from.default};`);
     if (c.from.comment !== undefined) statements.push(`COMMENT ON COLUMN ${table}.${quoteIdent(c.from.name)} IS ${quoteLiteral(c.from.comment)};`);
   }
-  for (const index of t.fromTable.indexes.filter((i) => uses(indexColumns(i)))) {
+  for (const index of t.fromTable.indexes.filter((i) => uses(indexColumns(i)) && !t.droppedEarlier.has(i.name))) {
     statements.push(createIndex(table, { ...index, keys: index.keys.map((k) => (k.column !== null ? { ...k, column: toOld.get(k.column) ?? k.column } : k)), columns: oldNames(index.columns), include: oldNames(index.include) }));
   }
-  for (const u of t.fromTable.uniques.filter((x) => uses([...x.columns, ...(x.include ?? [])]))) {
+  for (const u of t.fromTable.uniques.filter((x) => uses([...x.columns, ...(x.include ?? [])]) && !t.droppedEarlier.has(x.name))) {
     statements.push(`ALTER TABLE ${table} ADD ${uniqueClause({ ...u, columns: oldNames(u.columns), include: u.include && oldNames(u.include) })};`);
   }
   return statements.join('\n');

@@ -18,7 +18,7 @@ export interface RenderOptions {
   /** For the file of concurrent index builds, which run as long as the table is large. */
   concurrentStatementTimeout?: string;
   /**
-   * For tools that send a file as one query (golang-migrate, Prisma): PostgreSQL runs a query of
+   * For tools that send a migration as one query (golang-migrate, dbmate): PostgreSQL runs a query of
    * several statements in one implicit transaction, so a migration that must run outside one
    * holds a single statement and no SET (`_concurrent_1`, `_concurrent_2`, …).
    */
