@@ -36,20 +36,25 @@ function pairs(): Pair[] {
   for (const name of readdirSync(apgdiff).sort()) {
     const dir = path.join(apgdiff, name);
     if (!existsSync(path.join(dir, 'old.sql'))) continue;
-    out.push({ suite: 'apgdiff', name, from: readFileSync(path.join(dir, 'old.sql'), 'utf8'), to: readFileSync(path.join(dir, 'new.sql'), 'utf8') });
+    out.push({ suite: 'apgdiff', name, from: withoutPlpgsql(readFileSync(path.join(dir, 'old.sql'), 'utf8')), to: withoutPlpgsql(readFileSync(path.join(dir, 'new.sql'), 'utf8')) });
   }
   return out;
+}
+
+/**
+ * Dumps from PostgreSQL 8 create plpgsql, which every database has had since 9.0: executed
+ * as written the fixture fails before anything is diffed, so the statement is left out.
+ */
+function withoutPlpgsql(sql: string): string {
+  return sql.replace(/^CREATE (PROCEDURAL )?LANGUAGE plpgsql;$/gim, '');
 }
 
 /** Cases that do not round-trip, with the reason. */
 const KNOWN_FAILURES: Record<string, string> = {
   'migra/enumdeps': "the down file's enum swap does not re-create the views over the enum's columns",
-  'migra/triggers3': 'a re-created view loses its INSTEAD OF trigger, and the trigger is not re-created',
   'apgdiff/add_inherits_schema_default_column': 'the INHERITS parent is resolved in public by the static load; not investigated further',
   'apgdiff/add_transaction': "a serial default keeps the text as written (nextval('t_id_seq') under another search_path), which does not resolve when the plan runs",
   'apgdiff/multiple_schemas': "a serial default keeps the text as written (nextval('t_id_seq') under another search_path), which does not resolve when the plan runs",
-  'apgdiff/add_trigger_function_postgres12': 'the trigger function is new: functions are not planned (the model has no bodies)',
-  'apgdiff/add_trigger_with_referencing_tables': 'the trigger function is new: functions are not planned (the model has no bodies)',
   'apgdiff/alter_type': 'a composite type used by a column changes: needs ALTER TYPE ADD/DROP ATTRIBUTE, the plan drops and re-creates it',
   'apgdiff/drop_with_oids': 'WITH OIDS was removed in PostgreSQL 12',
   'apgdiff/modify_default_value_inherited_column': "an INHERITS child's own default on an inherited column is not diffed",

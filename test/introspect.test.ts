@@ -455,11 +455,31 @@ function describeIntrospection(label: string, start: () => Promise<Target>) {
 
   it('reads functions, procedures and triggers', () => {
     expect(schemaOf(db, 'public').functions).toEqual([
-      { name: 'touch', arguments: '', returns: 'trigger', language: 'plpgsql', kind: 'function' },
+      { name: 'touch', arguments: '', returns: 'trigger', language: 'plpgsql', kind: 'function', parameters: [], body: ' BEGIN NEW.created_at := now(); RETURN NEW; END ' },
     ]);
     expect(schemaOf(db, 'sales').functions).toEqual([
-      { name: 'archive', arguments: 'date', returns: '', language: 'sql', kind: 'procedure' },
-      { name: 'order_count', arguments: 'bigint, order_status[]', returns: 'integer', language: 'sql', kind: 'function' },
+      {
+        name: 'archive',
+        arguments: 'date',
+        returns: '',
+        language: 'sql',
+        kind: 'procedure',
+        parameters: [{ name: 'p_before', type: 'date' }],
+        body: ' DELETE FROM sales.orders WHERE ordered_at < p_before ',
+      },
+      {
+        name: 'order_count',
+        arguments: 'bigint, order_status[]',
+        returns: 'integer',
+        language: 'sql',
+        kind: 'function',
+        parameters: [
+          { name: 'p_customer', type: 'bigint' },
+          { name: 'p_statuses', mode: 'variadic', type: 'order_status[]' },
+        ],
+        body: ' SELECT count(*)::int FROM sales.orders WHERE customer_id = p_customer ',
+        volatility: 'stable',
+      },
     ]);
     expect(schemaOf(db, 'public').triggers).toEqual([
       {

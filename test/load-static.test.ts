@@ -252,6 +252,64 @@ create function two(a int, out b text, out c int) language sql as $$ select 'x',
     ]);
   });
 
+  it('reads a routine\'s parameters, options and body, and ALTER FUNCTION', async () => {
+    const db = await load(`create schema app;
+create function app.fee(amount numeric(10, 2), inout note varchar(20) default 'x', variadic codes int[] default '{}')
+  language plpgsql stable strict security definer parallel restricted cost 100
+  set search_path = app, public set Work_Mem to 65536 as $$ begin end $$;
+create function lib(int) returns int language c as 'mylib';
+alter function app.fee(numeric, character varying, integer[]) volatile leakproof reset work_mem;`);
+    const fee = db.schemas.find((s) => s.name === 'app')!.functions[0];
+    expect(fee).toEqual({
+      name: 'fee',
+      arguments: 'numeric, character varying, integer[]',
+      returns: 'character varying',
+      language: 'plpgsql',
+      kind: 'function',
+      // PostgreSQL keeps no type modifiers on parameters.
+      parameters: [
+        { name: 'amount', type: 'numeric' },
+        { name: 'note', mode: 'inout', type: 'character varying', default: "'x'" },
+        { name: 'codes', mode: 'variadic', type: 'integer[]', default: "'{}'" },
+      ],
+      body: ' begin end ',
+      strict: true,
+      securityDefiner: true,
+      leakproof: true,
+      parallel: 'restricted',
+      // COST 100 is plpgsql's default: left out, as pg_get_functiondef leaves it out.
+      config: ["search_path TO 'app', 'public'"],
+      span: expect.anything(),
+    });
+    expect(db.schemas.find((s) => s.name === 'public')!.functions[0]).toMatchObject({ name: 'lib', library: 'mylib', body: 'lib' });
+  });
+
+  it('drops the overload DROP FUNCTION names, and by a bare name the only one', async () => {
+    const db = await load(`create function f(int) returns int language sql return 1;
+create function f(varchar(10)) returns int language sql return 2;
+create function g(int) returns int language sql return 4;
+drop function f(integer);
+drop function g;`);
+    expect(db.schemas[0].functions.map((f) => `${f.name}(${f.arguments})`)).toEqual(['f(character varying)']);
+  });
+
+  it('reads a trigger\'s UPDATE OF columns, WHEN, arguments, transition tables and constraint options', async () => {
+    const db = await load(`create schema app;
+create table app.t (a int, b int);
+create table app.u (id int);
+set search_path = app;
+create function f() returns trigger language plpgsql as $$ begin return null; end $$;
+create trigger t1 after update of a, b on t for each row when (old.a is distinct from new.a) execute procedure f(x, 1, 'y z');
+create trigger t2 after insert on t referencing new table as added for each statement execute function app.f();
+create constraint trigger t3 after delete on t from u deferrable initially deferred for each row execute function f();`);
+    const [t1, t2, t3] = db.schemas.find((s) => s.name === 'app')!.triggers;
+    const on = { table: { schema: 'app', name: 't' }, function: { schema: 'app', name: 'f' } };
+    expect(t1).toMatchObject({ ...on, events: ['update'], columns: ['a', 'b'], when: 'old.a IS DISTINCT FROM new.a', arguments: ['x', '1', 'y z'] });
+    expect(t2).toMatchObject({ ...on, forEach: 'statement', newTable: 'added' });
+    expect(t2).not.toHaveProperty('oldTable');
+    expect(t3).toMatchObject({ ...on, constraint: true, deferrable: true, initiallyDeferred: true, from: { schema: 'app', name: 'u' } });
+  });
+
   it('does not expand * from a CTE that shares a table\'s name', async () => {
     const db = await load(`create table t (a int, b int);
 create view v as with t as (select 1 as z) select * from t;`);

@@ -8,6 +8,7 @@ import type {
   ExclusionConstraint,
   Extension,
   ForeignKey,
+  Function,
   Index,
   PrimaryKey,
   QualifiedName,
@@ -70,6 +71,10 @@ export type Change =
   | { kind: 'detach-partition'; table: QualifiedName; parent: QualifiedName; bound: string }
   | { kind: 'create-view'; schema: string; view: View }
   | { kind: 'drop-view'; schema: string; view: View }
+  | { kind: 'create-function'; schema: string; function: Function }
+  | { kind: 'drop-function'; schema: string; function: Function }
+  /** CREATE OR REPLACE: the result, the parameters' names, modes and defaults and the kind are unchanged. */
+  | { kind: 'replace-function'; schema: string; from: Function; to: Function }
   | { kind: 'create-trigger'; schema: string; trigger: Trigger }
   | { kind: 'drop-trigger'; schema: string; trigger: Trigger }
   | { kind: 'set-comment'; target: CommentTarget; from?: string; to?: string };
@@ -101,7 +106,7 @@ export interface Renames {
 export interface DiffResult {
   changes: Change[];
   suggestions: RenameSuggestion[];
-  /** What the models hold that the diff does not turn into changes (functions, whose bodies the model lacks). */
+  /** What the models hold that the diff does not turn into changes (aggregates, which the model keeps as signatures). */
   notes: string[];
   /** The models compared: normalised, `from` with the renames applied. The planner reads parents and owners there. */
   from: Database;

@@ -1,6 +1,6 @@
 import { normalizeForComparison } from '../model/normalize.js';
 import { qualifiedName, quoteIdent } from '../model/quote-ident.js';
-import type { Column, Database, QualifiedName, Schema, Table, View } from '../model/types.js';
+import type { Column, Database, Function, QualifiedName, Schema, Table, Trigger, View } from '../model/types.js';
 import type { Change, ColumnAspect, Constraint, DiffResult, Renames, RenameSuggestion } from './changes.js';
 import { applyRenames } from './apply-renames.js';
 import { ownParts } from './own-parts.js';
@@ -9,6 +9,9 @@ const COLUMN_ASPECTS: ColumnAspect[] = ['type', 'default', 'notNull', 'identity'
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const byName = <T extends { name: string }>(items: readonly T[]) => new Map(items.map((i) => [i.name, i]));
 const key = (qn: QualifiedName): string => `${qn.schema}.${qn.name}`;
+/** Overloads share a name: a routine is its name and argument types. */
+const routineKey = (f: Function): string => `${f.name}(${f.arguments})`;
+const triggerKey = (t: Trigger): string => `${t.table.schema}.${t.table.name}.${t.name}`;
 
 /**
  * The changes that turn `from` into `to`. Both models are normalised first, so spellings
@@ -57,6 +60,7 @@ export function diffModels(from: Database, to: Database, renames: Renames = { ta
     diffSchema(sa, sb, { a, b, tablesA, tablesB }, changes, notes);
   }
   recreateDependentViews(a, b, changes);
+  recreateDependentTriggers(a, b, changes);
   return { changes: changes.map((c) => withOriginals(c, originals)), suggestions: suggestRenames(changes), notes, from: originalFrom, to };
 }
 
@@ -87,7 +91,8 @@ function pairUp(normal: Database, original: Database, into: WeakMap<object, obje
     match(ns.domains, os.domains, named);
     match(ns.compositeTypes, os.compositeTypes, named);
     match(ns.sequences, os.sequences, named);
-    match(ns.triggers, os.triggers, (t) => `${t.table.schema}.${t.table.name}.${t.name}`);
+    match(ns.functions, os.functions, routineKey);
+    match(ns.triggers, os.triggers, triggerKey);
   });
 }
 
@@ -95,7 +100,7 @@ function pairUp(normal: Database, original: Database, into: WeakMap<object, obje
 function withOriginals(change: Change, originals: WeakMap<object, object>): Change {
   const o = <T>(x: T): T => ((x && typeof x === 'object' && (originals.get(x) as T)) || x);
   const copy: any = { ...change };
-  for (const k of ['table', 'column', 'index', 'view', 'enum', 'domain', 'sequence', 'type', 'trigger', 'from', 'to'] as const) {
+  for (const k of ['table', 'column', 'index', 'view', 'enum', 'domain', 'sequence', 'type', 'function', 'trigger', 'from', 'to'] as const) {
     if (copy[k] && typeof copy[k] === 'object') copy[k] = o(copy[k]);
   }
   if (copy.constraint) copy.constraint = { ...copy.constraint, value: o(copy.constraint.value) };
@@ -130,6 +135,37 @@ function recreateDependentViews(a: Database, b: Database, changes: Change[]): vo
         const now = viewsB.get(name);
         if (now && !changes.some((c) => c.kind === 'create-view' && c.schema === s.name && c.view.name === v.name)) changes.push({ kind: 'create-view', schema: s.name, view: now });
       }
+    }
+  }
+}
+
+/**
+ * A relation takes its triggers when it is dropped: the triggers on a table or view that is
+ * re-created are dropped first and created again after, even when they are unchanged. (A
+ * trigger function never needs that: it takes no arguments and returns `trigger`, so CREATE OR
+ * REPLACE can always change it.)
+ */
+function recreateDependentTriggers(a: Database, b: Database, changes: Change[]): void {
+  const created = new Set<string>();
+  const dropped: string[] = [];
+  const triggers = { dropped: new Set<string>(), created: new Set<string>() };
+  for (const c of changes) {
+    if (c.kind === 'create-table') created.add(`${c.schema}.${c.table.name}`);
+    if (c.kind === 'create-view') created.add(`${c.schema}.${c.view.name}`);
+    if (c.kind === 'drop-table') dropped.push(`${c.schema}.${c.table.name}`);
+    if (c.kind === 'drop-view') dropped.push(`${c.schema}.${c.view.name}`);
+    if (c.kind === 'drop-trigger') triggers.dropped.add(triggerKey(c.trigger));
+    if (c.kind === 'create-trigger') triggers.created.add(triggerKey(c.trigger));
+  }
+  const recreated = new Set(dropped.filter((d) => created.has(d)));
+  if (!recreated.size) return;
+  const triggersB = new Map(b.schemas.flatMap((s) => s.triggers.map((t): [string, [string, Trigger]] => [triggerKey(t), [s.name, t]])));
+  for (const s of a.schemas) {
+    for (const t of s.triggers) {
+      if (!recreated.has(key(t.table))) continue;
+      if (!triggers.dropped.has(triggerKey(t))) changes.push({ kind: 'drop-trigger', schema: s.name, trigger: t });
+      const now = triggersB.get(triggerKey(t));
+      if (now && !triggers.created.has(triggerKey(t))) changes.push({ kind: 'create-trigger', schema: now[0], trigger: now[1] });
     }
   }
 }
@@ -236,13 +272,35 @@ function diffSchema(sa: Schema, sb: Schema, models: Models, changes: Change[], n
     create: (trigger) => changes.push({ kind: 'create-trigger', schema, trigger }),
     drop: (trigger) => changes.push({ kind: 'drop-trigger', schema, trigger }),
     alter: (from, to) => changes.push({ kind: 'drop-trigger', schema, trigger: from }, { kind: 'create-trigger', schema, trigger: to }),
-    key: (t) => `${t.table.schema}.${t.table.name}.${t.name}`,
+    key: triggerKey,
   });
 
-  const functionsA = new Set(sa.functions.map((f) => `${f.name}(${f.arguments})`));
-  const functionsB = new Set(sb.functions.map((f) => `${f.name}(${f.arguments})`));
-  for (const f of functionsB) if (!functionsA.has(f)) notes.push(`function ${schema}.${f} is new: the model has no function bodies, write its CREATE FUNCTION by hand`);
-  for (const f of functionsA) if (!functionsB.has(f)) notes.push(`function ${schema}.${f} is gone: add its DROP FUNCTION by hand if it should go`);
+  const routines = (s: Schema) => s.functions.filter((f) => f.kind !== 'aggregate');
+  pairs(routines(sa), routines(sb), {
+    create: (fn) => changes.push({ kind: 'create-function', schema, function: fn }),
+    drop: (fn) => changes.push({ kind: 'drop-function', schema, function: fn }),
+    alter: (from, to) =>
+      changes.push(...(replaceable(from, to) ? [{ kind: 'replace-function' as const, schema, from, to }] : [{ kind: 'drop-function' as const, schema, function: from }, { kind: 'create-function' as const, schema, function: to }])),
+    key: routineKey,
+  });
+  const aggregates = (s: Schema) => new Set(s.functions.filter((f) => f.kind === 'aggregate').map(routineKey));
+  const [aggregatesA, aggregatesB] = [aggregates(sa), aggregates(sb)];
+  for (const f of aggregatesB) if (!aggregatesA.has(f)) notes.push(`aggregate ${schema}.${f} is new: aggregates are not planned, write its CREATE AGGREGATE by hand`);
+  for (const f of aggregatesA) if (!aggregatesB.has(f)) notes.push(`aggregate ${schema}.${f} is gone: add its DROP AGGREGATE by hand if it should go`);
+}
+
+/**
+ * What CREATE OR REPLACE can change. PostgreSQL refuses to change a routine's kind (window
+ * functions included), its result type (OUT parameters included), a parameter's name, or to
+ * remove a default: such a routine is dropped and created again.
+ */
+function replaceable(from: Function, to: Function): boolean {
+  if (from.kind !== to.kind || from.returns !== to.returns || !!from.window !== !!to.window) return false;
+  const [before, after] = [from.parameters ?? [], to.parameters ?? []];
+  return (
+    before.length === after.length &&
+    before.every((p, i) => p.name === after[i].name && p.mode === after[i].mode && p.type === after[i].type && (p.default === undefined || after[i].default !== undefined))
+  );
 }
 
 function viewComment(schema: string, view: { name: string; materialized: boolean; comment?: string }, from: { comment?: string } | undefined): Change[] {

@@ -1,8 +1,11 @@
 import { byQualifiedName, sortModel } from '../model/sort-model.js';
+import { routineFromStatement, triggerFromStatement } from '../load/fold-routines.js';
+import { quoteIdent } from '../model/quote-ident.js';
 import { emptyDatabase, emptySchema, emptyTable } from '../model/empty.js';
 import type {
   Column,
   Database,
+  Function as Routine,
   Index,
   IndexKey,
   IndexStats,
@@ -117,16 +120,7 @@ async function readCatalog(engine: Engine, options: IntrospectOptions): Promise<
       ...(row.comment !== null && { comment: row.comment }),
     });
   }
-  for (const row of await q<FunctionRow>(FUNCTIONS)) {
-    schemas.get(row.schema)!.functions.push({
-      name: row.name,
-      arguments: row.arguments,
-      // A procedure returns nothing: pg_get_function_result gives NULL.
-      returns: row.returns ?? '',
-      language: row.language,
-      kind: FUNCTION_KINDS[row.kind],
-    });
-  }
+  for (const row of await q<FunctionRow>(FUNCTIONS)) schemas.get(row.schema)!.functions.push(functionFrom(row));
   for (const row of await q<TriggerRow>(TRIGGERS)) schemas.get(row.schema)!.triggers.push(triggerFrom(row));
   database.extensions = await engine.query<{ name: string; schema: string }>(EXTENSIONS);
 
@@ -461,20 +455,18 @@ interface FunctionRow {
   name: string;
   arguments: string;
   returns: string | null;
-  language: string;
-  kind: 'f' | 'p' | 'a';
+  /** pg_get_functiondef; null for an aggregate, which it refuses. */
+  definition: string | null;
 }
-
-const FUNCTION_KINDS = { f: 'function', p: 'procedure', a: 'aggregate' } as const;
 
 // oidvectortypes prints the identity argument types through format_type, without names.
 const FUNCTIONS = `
 SELECT n.nspname AS schema, p.proname AS name, oidvectortypes(p.proargtypes) AS arguments,
-  pg_get_function_result(p.oid) AS returns, l.lanname AS language, p.prokind::text AS kind
+  pg_get_function_result(p.oid) AS returns,
+  CASE WHEN p.prokind <> 'a' THEN pg_get_functiondef(p.oid) END AS definition
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
-JOIN pg_language l ON l.oid = p.prolang
-WHERE p.prokind IN ('f', 'p', 'a') AND ${IN_SCHEMAS} AND ${notFromExtension('pg_proc', 'p.oid')}`;
+WHERE p.prokind IN ('f', 'p', 'a', 'w') AND ${IN_SCHEMAS} AND ${notFromExtension('pg_proc', 'p.oid')}`;
 
 interface TriggerRow {
   schema: string;
@@ -482,13 +474,13 @@ interface TriggerRow {
   name: string;
   function_schema: string;
   function_name: string;
-  type: number;
+  definition: string;
 }
 
 /** Internal triggers implement FKs; a partition's clones (tgparentid) are the parent's trigger. */
 const TRIGGERS = `
 SELECT n.nspname AS schema, c.relname AS table, t.tgname AS name,
-  fn.nspname AS function_schema, f.proname AS function_name, t.tgtype::int4 AS type
+  fn.nspname AS function_schema, f.proname AS function_name, pg_get_triggerdef(t.oid) AS definition
 FROM pg_trigger t
 JOIN pg_class c ON c.oid = t.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -723,28 +715,37 @@ function dotted(names: Node[]): string {
   return names.map((n) => (n as { String: { sval: string } }).String.sval).join('.');
 }
 
-// pg_trigger.tgtype bits (catalog/pg_trigger.h).
-const TRIGGER_ROW = 1;
-const TRIGGER_BEFORE = 2;
-const TRIGGER_INSERT = 4;
-const TRIGGER_DELETE = 8;
-const TRIGGER_UPDATE = 16;
-const TRIGGER_TRUNCATE = 32;
-const TRIGGER_INSTEAD = 64;
-
-function triggerFrom(row: TriggerRow): Trigger {
-  const events: Trigger['events'] = [];
-  if (row.type & TRIGGER_INSERT) events.push('insert');
-  if (row.type & TRIGGER_UPDATE) events.push('update');
-  if (row.type & TRIGGER_DELETE) events.push('delete');
-  if (row.type & TRIGGER_TRUNCATE) events.push('truncate');
-  return {
-    name: row.name,
-    table: { schema: row.schema, name: row.table },
-    function: { schema: row.function_schema, name: row.function_name },
-    timing: row.type & TRIGGER_INSTEAD ? 'instead of' : row.type & TRIGGER_BEFORE ? 'before' : 'after',
-    events,
-    forEach: row.type & TRIGGER_ROW ? 'row' : 'statement',
-  };
+/**
+ * Types as format_type prints them under introspection's search_path: bare in pg_catalog and
+ * public, qualified elsewhere — the model's spelling.
+ */
+function catalogType(names: string[]): string {
+  const [schema, name] = names.length >= 2 ? names.slice(-2) : [undefined, names[0]];
+  return schema === undefined || schema === 'public' || schema === 'pg_catalog' ? quoteIdent(name) : `${quoteIdent(schema)}.${quoteIdent(name)}`;
 }
 
+/**
+ * A function or procedure from its pg_get_functiondef text, read by the static loader's
+ * code so both describe a routine alike. An aggregate keeps its signature only.
+ */
+function functionFrom(row: FunctionRow): Routine {
+  if (row.definition === null) return { name: row.name, arguments: row.arguments, returns: row.returns ?? '', language: 'internal', kind: 'aggregate' };
+  return routineFromStatement(parsedStatement(row.definition, 'CreateFunctionStmt'), row.name, catalogType);
+}
+
+/** A trigger from its pg_get_triggerdef text, read like a CREATE TRIGGER in a file. */
+function triggerFrom(row: TriggerRow): Trigger {
+  return triggerFromStatement(parsedStatement(row.definition, 'CreateTrigStmt'), {
+    table: { schema: row.schema, name: row.table },
+    function: { schema: row.function_schema, name: row.function_name },
+    // pg_get_triggerdef leaves a relation on the search_path (public) unqualified.
+    relation: (rv: { schemaname?: string; relname: string }) => ({ schema: rv.schemaname ?? 'public', name: rv.relname }),
+  });
+}
+
+/** The one statement of a definition PostgreSQL printed: it parses, or the parser is wrong. */
+function parsedStatement(definition: string, type: string): any {
+  const statement = (parseSync(definition).stmts?.[0]?.stmt as Record<string, unknown> | undefined)?.[type];
+  if (!statement) throw new Error(`introspection: not a ${type}: ${definition.slice(0, 200)}`);
+  return statement;
+}

@@ -6,6 +6,7 @@ import { dropColumn } from './fold-alter-table.js';
 import { descendants, parseExpression } from './fold-table.js';
 import { display, type SchemaBuilder } from './schema-builder.js';
 import { nameList } from '../parse/name-list.js';
+import { routineArguments } from './fold-routines.js';
 
 /** DROP object names arrive as a List of Strings, a TypeName, or an ObjectWithArgs. */
 function objectNames(obj: any): string[] {
@@ -75,7 +76,10 @@ function retarget(b: SchemaBuilder, moved: (qn: QualifiedName) => QualifiedName 
     }
   }
   for (const s of b.db.schemas) {
-    for (const tr of s.triggers) tr.table = follow(tr.table);
+    for (const tr of s.triggers) {
+      tr.table = follow(tr.table);
+      if (tr.from) tr.from = follow(tr.from);
+    }
     for (const q of s.sequences) if (q.ownedBy) q.ownedBy.table = follow(q.ownedBy.table);
     for (const v of s.views) {
       if (!v.reads.some((r) => moved(r))) continue;
@@ -196,11 +200,14 @@ function dropType(b: SchemaBuilder, qn: QualifiedName): boolean {
   return true;
 }
 
-/** A dropped function takes the triggers that execute it. */
-function dropFunction(b: SchemaBuilder, qn: QualifiedName): boolean {
+/**
+ * DROP FUNCTION name(argument types) drops that overload; a bare name (or DROP SCHEMA) every
+ * routine of that name. A trigger function takes no arguments: dropping it takes its triggers.
+ */
+function dropFunction(b: SchemaBuilder, qn: QualifiedName, args?: string): boolean {
   const schema = b.schema(qn.schema, false);
-  if (!schema || !removeWhere(schema.functions, (f) => f.name === qn.name)) return false;
-  for (const s of b.db.schemas) removeWhere(s.triggers, (t) => same(t.function, qn));
+  if (!schema || !removeWhere(schema.functions, (f) => f.name === qn.name && (args === undefined || f.arguments === args))) return false;
+  if (args === undefined || args === '') for (const s of b.db.schemas) removeWhere(s.triggers, (t) => same(t.function, qn));
   return true;
 }
 
@@ -268,7 +275,7 @@ export function foldDrop(b: SchemaBuilder, n: any): void {
         case 'procedure':
         case 'routine':
         case 'aggregate':
-          done = dropFunction(b, target((s) => named(s.functions)));
+          done = dropFunction(b, target((s) => named(s.functions)), routineArguments(obj.ObjectWithArgs, b.resolveType));
           break;
         default:
           done = true; // policies, roles, rules, ...: not modelled

@@ -3,7 +3,7 @@ import type { ParsedStatement } from '../parse/parse-script.js';
 import { foldAlterTable } from './fold-alter-table.js';
 import { foldDrop, foldRename, foldSetSchema } from './fold-drop-rename.js';
 import { foldCreateIndex } from './fold-index.js';
-import { foldCreateAggregate, foldCreateFunction, foldCreateTrigger } from './fold-routines.js';
+import { foldAlterFunction, foldCreateAggregate, foldCreateFunction, foldCreateTrigger } from './fold-routines.js';
 import { foldCreateTable } from './fold-table.js';
 import { foldAlterDomain } from './fold-alter-domain.js';
 import { foldAlterEnum, foldCreateComposite, foldCreateDomain, foldCreateEnum } from './fold-types.js';
@@ -95,7 +95,7 @@ function foldComment(b: SchemaBuilder, n: any): void {
 const ADDITIVE = new Set([
   'CreateStmt', 'IndexStmt', 'CommentStmt', 'ViewStmt', 'CreateSeqStmt', 'CreateFunctionStmt', 'CreateTrigStmt',
   'CreateEnumStmt', 'CreateDomainStmt', 'CompositeTypeStmt', 'CreateTableAsStmt', 'CreateExtensionStmt',
-  'VariableSetStmt', 'SelectStmt', 'AlterSeqStmt', 'AlterEnumStmt', 'CreateSchemaStmt', 'DefineStmt',
+  'VariableSetStmt', 'SelectStmt', 'AlterSeqStmt', 'AlterEnumStmt', 'CreateSchemaStmt', 'DefineStmt', 'AlterFunctionStmt',
 ]);
 
 /**
@@ -187,6 +187,7 @@ function foldNode(b: SchemaBuilder, st: ParsedStatement, n: any): void {
     case 'ViewStmt': foldCreateView(b, n, st); break;
     case 'CreateTableAsStmt': foldCreateTableAs(b, n, st); break;
     case 'CreateFunctionStmt': foldCreateFunction(b, n, st); break;
+    case 'AlterFunctionStmt': foldAlterFunction(b, n); break;
     case 'CreateTrigStmt': foldCreateTrigger(b, n, st); break;
     case 'DefineStmt':
       if (n.kind !== 'OBJECT_AGGREGATE') {

@@ -2,7 +2,7 @@ import { byQualifiedName, sortModel } from './sort-model.js';
 import { parseSync } from 'libpg-query';
 import { initParser, parserReady } from '../parse/parse-script.js';
 import { deparseSync } from 'pgsql-deparser';
-import type { Database, Index, IndexKey, Table, Trigger } from './types.js';
+import type { Database, Function as Routine, Index, IndexKey, Table, Trigger } from './types.js';
 
 /**
  * Comparison of models built from different sources (static DDL, PGlite 18, a PostgreSQL 15
@@ -71,7 +71,11 @@ export function normalizeForComparison(db: Database): Database {
       domain.default = normalizeDefault(domain.default, bare);
       for (const check of domain.checks) check.expression = expression(check.expression, bare);
     }
-    for (const trigger of schema.triggers) trigger.events.sort((a, b) => EVENT_ORDER.indexOf(a) - EVENT_ORDER.indexOf(b));
+    for (const fn of schema.functions) normalizeRoutine(fn, bare);
+    for (const trigger of schema.triggers) {
+      trigger.events.sort((a, b) => EVENT_ORDER.indexOf(a) - EVENT_ORDER.indexOf(b));
+      if (trigger.when !== undefined) trigger.when = expression(trigger.when, bare);
+    }
   }
   // Every database has a public schema: an empty one says nothing about the design.
   copy.schemas = copy.schemas.filter((s) => !(s.name === 'public' && isEmptySchema(s)));
@@ -120,6 +124,15 @@ function normalizeTable(table: Table, bare: ReadonlySet<string>): void {
   if (table.partitionOf) table.partitionOf.bound = normalizeBound(table.partitionOf.bound, bare);
   dropIfDefault(table, 'unlogged', false);
   if (table.inherits?.length === 0) delete table.inherits;
+}
+
+/**
+ * A routine's defaults are expressions. A quoted body (prosrc) is compared as written: it is
+ * the text PostgreSQL keeps. A SQL-standard body is stored parsed and printed back.
+ */
+function normalizeRoutine(fn: Routine, bare: ReadonlySet<string>): void {
+  for (const p of fn.parameters ?? []) if (p.default !== undefined) p.default = expression(p.default, bare);
+  if (fn.sqlStandardBody && fn.body !== undefined) fn.body = normalizeSqlBody(fn.body, fn.name, bare);
 }
 
 function normalizeIndex(index: Index, bare: ReadonlySet<string>): void {
@@ -344,6 +357,37 @@ function defaultColumnName(tree: unknown): string | undefined {
   if (node.CoalesceExpr) return 'coalesce';
   if (node.CaseExpr) return 'case';
   return undefined;
+}
+
+/**
+ * `RETURN ...` / `BEGIN ATOMIC ... END` through the rules of expressions and views. Printed
+ * back, PostgreSQL qualifies a parameter with the function's name (`f.p`) where a static
+ * load has `p`: that qualifier goes.
+ */
+function normalizeSqlBody(body: string, functionName: string, bare: ReadonlySet<string>): string {
+  let tree: Ast | undefined;
+  try {
+    tree = ((parseSync(`CREATE FUNCTION f() ${body}`).stmts?.[0]?.stmt as Ast | undefined)?.CreateFunctionStmt as Ast | undefined)?.sql_body as Ast | undefined;
+  } catch {
+    return collapse(body);
+  }
+  if (!tree) return collapse(body);
+  const statements = tree.ReturnStmt ? [tree] : ((((tree.List as Ast).items as Ast[])[0]?.List as Ast | undefined)?.items as Ast[] | undefined) ?? [];
+  const texts = statements.map((statement) => {
+    const own = withoutQualifier(statement, functionName) as Ast;
+    return deparse(canonical(own.SelectStmt ? { SelectStmt: withoutImpliedNames(own.SelectStmt as Ast) } : own, bare));
+  });
+  return texts.every((t) => t !== null) ? texts.join('; ') : collapse(body);
+}
+
+/** The tree with `qualifier.x` column references written `x`. */
+function withoutQualifier(tree: unknown, qualifier: string): unknown {
+  if (Array.isArray(tree)) return tree.map((item) => withoutQualifier(item, qualifier));
+  if (tree === null || typeof tree !== 'object') return tree;
+  const node = tree as Ast;
+  const fields = (node.ColumnRef as Ast | undefined)?.fields as Ast[] | undefined;
+  if (fields?.length === 2 && (fields[0].String as Ast | undefined)?.sval === qualifier) return { ColumnRef: { ...(node.ColumnRef as Ast), fields: fields.slice(1) } };
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, withoutQualifier(v, qualifier)]));
 }
 
 /** `FOR VALUES ...` / `DEFAULT`, through the same rules as expressions. */

@@ -205,13 +205,58 @@ export interface View {
   span?: Span;
 }
 
+/** A parameter of a function or procedure, as declared. */
+export interface FunctionParameter {
+  /** Absent for an unnamed parameter. */
+  name?: string;
+  /** Absent for IN, the default. */
+  mode?: 'out' | 'inout' | 'variadic';
+  /** The type as `format_type` spells it; PostgreSQL drops a parameter type's modifiers (`varchar(20)` is `character varying`). */
+  type: string;
+  /** The DEFAULT expression. */
+  default?: string;
+}
+
+/**
+ * A function, procedure or aggregate. `name` and `arguments` identify it (overloads differ by
+ * argument types). Functions and procedures also carry what re-creating and comparing them
+ * needs; those fields are absent for aggregates (listed, never planned) and in snapshots
+ * written before they existed. Flags equal to PostgreSQL's defaults are left out, as
+ * `pg_get_functiondef` leaves them out.
+ */
 export interface Function {
   name: string;
   /** Argument types as `format_type` spells them, comma-separated: `integer, text`. */
   arguments: string;
+  /** The result type: `integer`, `SETOF orders`, `TABLE(id integer, total numeric)`, `''` for a procedure. */
   returns: string;
   language: string;
   kind: 'function' | 'procedure' | 'aggregate';
+  /** Every parameter but the columns of RETURNS TABLE (those are in `returns`). */
+  parameters?: FunctionParameter[];
+  /**
+   * The body: the text between the quotes of `AS '...'` (pg_proc.prosrc), a C function's link
+   * symbol, or a SQL-standard body (`RETURN ...`, `BEGIN ATOMIC ... END`) as SQL.
+   */
+  body?: string;
+  /** The body is SQL-standard: PostgreSQL parses it and binds the objects it names when the function is created. */
+  sqlStandardBody?: boolean;
+  /** A C function's object file (`AS 'obj_file', 'link_symbol'`). */
+  library?: string;
+  /** VOLATILE is the default. */
+  volatility?: 'immutable' | 'stable';
+  strict?: boolean;
+  securityDefiner?: boolean;
+  leakproof?: boolean;
+  /** PARALLEL UNSAFE is the default. */
+  parallel?: 'safe' | 'restricted';
+  window?: boolean;
+  /** COST, when not the default (1 for C and internal functions, 100 for others). */
+  cost?: number;
+  /** ROWS of a set-returning function, when not the default 1000. */
+  rows?: number;
+  /** SET clauses in order, each as `name TO 'value', ...`. */
+  config?: string[];
   span?: Span;
 }
 
@@ -222,6 +267,22 @@ export interface Trigger {
   timing: 'before' | 'after' | 'instead of';
   events: ('insert' | 'update' | 'delete' | 'truncate')[];
   forEach: 'row' | 'statement';
+  /** `UPDATE OF` columns, when given. */
+  columns?: string[];
+  /** The WHEN condition. */
+  when?: string;
+  /** The arguments passed to the function (TG_ARGV): PostgreSQL keeps them as strings. */
+  arguments?: string[];
+  /** REFERENCING OLD TABLE AS ...: the transition table's name. */
+  oldTable?: string;
+  /** REFERENCING NEW TABLE AS ... */
+  newTable?: string;
+  /** CREATE CONSTRAINT TRIGGER. */
+  constraint?: boolean;
+  deferrable?: boolean;
+  initiallyDeferred?: boolean;
+  /** A constraint trigger's FROM table (the other table of the constraint it implements). */
+  from?: QualifiedName;
   span?: Span;
 }
 

@@ -1,16 +1,20 @@
+import { parseSync } from 'libpg-query';
 import type { Change, Constraint, DiffResult } from '../diff/changes.js';
 import type { LockLevel } from '../lint/migration-types.js';
 import { qualifiedName, quoteIdent } from '../model/quote-ident.js';
-import type { Column, Database, ForeignKey, Index, QualifiedName, Table, Trigger, View } from '../model/types.js';
+import type { Column, Database, ForeignKey, Function, Index, QualifiedName, Table, View } from '../model/types.js';
 import {
   checkClause,
   columnDefinition,
   createComposite,
   createDomain,
+  createFunction,
   createIndex,
   createPartition,
   createTable,
+  createTrigger,
   deferral,
+  dropFunction,
   exclusionClause,
   foreignKeyClause,
   primaryKeyClause,
@@ -35,8 +39,12 @@ import { findTransitions, planTransitions } from './plan-transition.js';
  * out before the keys and tables they reference, in after them.
  */
 const STEP = {
+  /** `SET check_function_bodies = false` first and RESET last (see `uncheckFunctionBodies`). */
+  uncheckedBodies: 1,
   rename: 10,
   dropTrigger: 20,
+  /** Routines bound to relations (see `boundToRelations`) go before those relations. */
+  dropBoundFunction: 21,
   dropView: 22,
   dropForeignKey: 24,
   detach: 26,
@@ -49,10 +57,14 @@ const STEP = {
   createEnum: 44,
   createType: 46,
   createSequence: 48,
+  /** Before the tables whose defaults, CHECKs, generated columns and indexes call them. */
+  createFunction: 49,
   createTable: 50,
   setUnlogged: 52,
   addColumn: 54,
   alterColumn: 56,
+  /** After the triggers, columns and tables that used them, before the types they use. */
+  dropFunction: 56.8,
   /** After the column defaults and types that used them are gone. */
   dropSequence: 57,
   dropType: 57.2,
@@ -66,9 +78,12 @@ const STEP = {
   validate: 59,
   validateLate: 65,
   createView: 66,
+  /** After the tables and views they are bound to, before the triggers. */
+  createBoundFunction: 67,
   createTrigger: 68,
   ownSequence: 70,
   comment: 72,
+  checkedBodies: 99,
 } as const;
 
 const name = (qn: QualifiedName) => qualifiedName(qn.schema, qn.name);
@@ -388,6 +403,10 @@ function planChange(change: Change, ctx: Context): void {
         step: STEP.dropView - viewDepth(ctx.from, change.schema, change.view.name) / 100,
       });
     }
+    case 'create-function':
+    case 'drop-function':
+    case 'replace-function':
+      return planFunction(change, ctx, emit);
     case 'create-trigger':
       return emit({
         sql: createTrigger(change.trigger),
@@ -425,9 +444,72 @@ function commentTarget(t: Extract<Change, { kind: 'set-comment' }>['target']): s
   }
 }
 
-function createTrigger(t: Trigger): string {
-  const events = t.events.map((e) => e.toUpperCase()).join(' OR ');
-  return `CREATE TRIGGER ${quoteIdent(t.name)} ${t.timing.toUpperCase()} ${events} ON ${name(t.table)} FOR EACH ${t.forEach.toUpperCase()} EXECUTE FUNCTION ${name(t.function)}();`;
+/**
+ * CREATE OR REPLACE with the whole definition; DROP with the identity. Neither locks a table.
+ * The down file re-creates what the up file drops or replaces.
+ */
+function planFunction(change: Extract<Change, { kind: 'create-function' | 'drop-function' | 'replace-function' }>, ctx: Context, emit: Emitter): void {
+  uncheckFunctionBodies(ctx, emit);
+  if (change.kind === 'replace-function') {
+    const qn = qualifiedName(change.schema, change.to.name);
+    const step = Math.max(creationStep(change.to, ctx.to), creationStep(change.from, ctx.from));
+    return emit({ sql: createFunction(qn, change.to), reverse: createFunction(qn, change.from), step });
+  }
+  const fn = change.function;
+  const qn = qualifiedName(change.schema, fn.name);
+  if (change.kind === 'create-function') {
+    return emit({ sql: createFunction(qn, fn), reverse: dropFunction(qn, fn), step: creationStep(fn, ctx.to) });
+  }
+  // One that is created again (its result or parameters changed) goes just before it is.
+  const recreated = ctx.changes.some((c) => c.kind === 'create-function' && c.schema === change.schema && c.function.name === fn.name && c.function.arguments === fn.arguments);
+  const step = boundToRelations(fn, ctx.from) ? STEP.dropBoundFunction : recreated ? STEP.createFunction - 0.5 : STEP.dropFunction;
+  emit({ sql: dropFunction(qn, fn), reverse: createFunction(qn, fn), step });
+}
+
+const UNCHECKED_BODIES = 'SET check_function_bodies = false;';
+
+/**
+ * PostgreSQL checks a quoted body when the function is created: a SQL body has its names
+ * resolved, a PL/pgSQL body is compiled (its `%TYPE` and row-type declarations resolved). Either
+ * would fail on a table created later in the same migration; pg_dump turns the check off for
+ * this reason. Done once per plan, in both files: every function change creates one in one of
+ * them.
+ */
+function uncheckFunctionBodies(ctx: Context, emit: Emitter): void {
+  if (ctx.out.some((s) => s.sql === UNCHECKED_BODIES)) return;
+  const reset = 'RESET check_function_bodies;';
+  emit({ sql: UNCHECKED_BODIES, reverse: reset, step: STEP.uncheckedBodies });
+  emit({ sql: reset, reverse: UNCHECKED_BODIES, step: STEP.checkedBodies });
+}
+
+/**
+ * With check_function_bodies off a quoted body binds no names when it is created: only the
+ * types of the signature must exist, so the routine comes before the tables. PostgreSQL
+ * resolves a SQL-standard body at once: after the quoted ones it may call.
+ */
+function creationStep(fn: Function, db: Database): number {
+  if (boundToRelations(fn, db)) return STEP.createBoundFunction;
+  return fn.sqlStandardBody ? STEP.createFunction + 0.5 : STEP.createFunction;
+}
+
+/**
+ * A routine PostgreSQL binds to tables or views when it is created: a table's or view's row
+ * type among its argument and result types, or a SQL-standard body that reads or writes one.
+ * It is created after the tables and views, dropped before them.
+ */
+function boundToRelations(fn: Function, db: Database): boolean {
+  const relations = new Set(db.schemas.flatMap((s) => [...s.tables, ...s.views].map((r) => (s.name === 'public' ? quoteIdent(r.name) : qualifiedName(s.name, r.name)))));
+  const types = [fn.returns.replace(/^SETOF /, ''), ...(fn.parameters ?? []).map((p) => p.type)];
+  return types.some((t) => relations.has(t.replace(/(\[\])+$/, ''))) || (!!fn.sqlStandardBody && namesRelation(fn.body ?? ''));
+}
+
+/** Whether a SQL-standard body names a relation (a table, a view, a CTE: anything the parser calls a RangeVar). */
+function namesRelation(body: string): boolean {
+  try {
+    return JSON.stringify(parseSync(`CREATE FUNCTION f() ${body}`)).includes('"RangeVar"');
+  } catch {
+    return true;
+  }
 }
 
 /** A type dropped and created again under its name (a new base type or attributes): the drop goes first. */

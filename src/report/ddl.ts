@@ -21,6 +21,7 @@ import type {
   ExclusionConstraint,
   ForeignKey,
   Function as Routine,
+  FunctionParameter,
   Index,
   IndexKey,
   PrimaryKey,
@@ -359,6 +360,69 @@ export function foreignKeyClause(fk: ForeignKey): string {
     deferral(fk) +
     (fk.notValid ? ' NOT VALID' : '')
   );
+}
+
+/**
+ * CREATE OR REPLACE FUNCTION / PROCEDURE from the model, laid out as pg_get_functiondef lays
+ * it out. Not for aggregates, which the model keeps as signatures only.
+ */
+export function createFunction(name: string, fn: Routine): string {
+  const lines = [`CREATE OR REPLACE ${fn.kind === 'procedure' ? 'PROCEDURE' : 'FUNCTION'} ${name}(${(fn.parameters ?? []).map(parameterClause).join(', ')})`];
+  if (fn.kind !== 'procedure') lines.push(` RETURNS ${fn.returns}`);
+  lines.push(` LANGUAGE ${quoteIdent(fn.language)}`);
+  const options = [
+    fn.window && 'WINDOW',
+    fn.volatility?.toUpperCase(),
+    fn.parallel && `PARALLEL ${fn.parallel.toUpperCase()}`,
+    fn.strict && 'STRICT',
+    fn.securityDefiner && 'SECURITY DEFINER',
+    fn.leakproof && 'LEAKPROOF',
+    fn.cost !== undefined && `COST ${fn.cost}`,
+    fn.rows !== undefined && `ROWS ${fn.rows}`,
+  ].filter(Boolean);
+  if (options.length) lines.push(` ${options.join(' ')}`);
+  for (const setting of fn.config ?? []) lines.push(` SET ${setting}`);
+  lines.push(routineBody(fn));
+  return `${lines.join('\n')};`;
+}
+
+/** `DROP FUNCTION name(argument types)`: the identity names one overload. */
+export function dropFunction(name: string, fn: Routine): string {
+  return `DROP ${fn.kind === 'procedure' ? 'PROCEDURE' : 'FUNCTION'} ${name}(${fn.arguments});`;
+}
+
+function parameterClause(p: FunctionParameter): string {
+  return [p.mode?.toUpperCase(), p.name !== undefined && quoteIdent(p.name), p.type, p.default !== undefined && `DEFAULT ${p.default}`].filter(Boolean).join(' ');
+}
+
+function routineBody(fn: Routine): string {
+  const body = fn.body ?? '';
+  if (fn.sqlStandardBody) return body;
+  if (fn.library !== undefined) return `AS ${quoteLiteral(fn.library)}, ${quoteLiteral(body)}`;
+  return `AS ${dollarQuoted(body, fn.kind === 'procedure' ? 'procedure' : 'function')}`;
+}
+
+/** The text between `$tag$` quotes, with a tag that does not occur in it: the quote ends at the first closing tag. */
+function dollarQuoted(text: string, word: string): string {
+  let tag = `$${word}$`;
+  for (let i = 1; (text + tag).indexOf(tag) !== text.length; i++) tag = `$${word}${i}$`;
+  return `${tag}${text}${tag}`;
+}
+
+/** CREATE [CONSTRAINT] TRIGGER from the model, every name qualified. */
+export function createTrigger(t: Trigger): string {
+  const events = t.events.map((e) => (e === 'update' && t.columns?.length ? `UPDATE OF ${t.columns.map(quoteIdent).join(', ')}` : e.toUpperCase()));
+  const referencing = [t.oldTable !== undefined && `OLD TABLE AS ${quoteIdent(t.oldTable)}`, t.newTable !== undefined && `NEW TABLE AS ${quoteIdent(t.newTable)}`].filter(Boolean);
+  const parts = [
+    `CREATE ${t.constraint ? 'CONSTRAINT ' : ''}TRIGGER ${quoteIdent(t.name)} ${t.timing.toUpperCase()} ${events.join(' OR ')} ON ${qualifiedName(t.table.schema, t.table.name)}`,
+    t.from && `FROM ${qualifiedName(t.from.schema, t.from.name)}`,
+    t.constraint && (deferral(t).trim() || 'NOT DEFERRABLE'),
+    referencing.length && `REFERENCING ${referencing.join(' ')}`,
+    `FOR EACH ${t.forEach.toUpperCase()}`,
+    t.when !== undefined && `WHEN (${t.when})`,
+    `EXECUTE FUNCTION ${qualifiedName(t.function.schema, t.function.name)}(${(t.arguments ?? []).map(quoteLiteral).join(', ')})`,
+  ];
+  return `${parts.filter(Boolean).join(' ')};`;
 }
 
 function functionComment({ schema, object: f }: Located<Routine>): string {

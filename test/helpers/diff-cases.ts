@@ -20,6 +20,14 @@ CREATE TABLE orders (
 CREATE INDEX idx_orders_customer_id ON orders (customer_id);
 `;
 
+// A trigger function for the function and trigger cases (their definitions are compared too).
+const audit = (message = 'changed') => `
+CREATE FUNCTION audit_order() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE NOTICE 'order % ${message} by %', NEW.id, TG_ARGV[0];
+  RETURN NEW;
+END $$;`;
+
 export const DIFF_CASES: DiffCase[] = [
   { name: 'identical', from: shop, to: shop, kinds: [] },
   { name: 'create everything from empty', from: '', to: shop, kinds: ['create-enum', 'create-table', 'create-table'] },
@@ -79,4 +87,91 @@ export const DIFF_CASES: DiffCase[] = [
   { name: 'foreign key to a new key in another column order', from: 'CREATE TABLE p (a int NOT NULL, b int NOT NULL);\nCREATE TABLE c (x int, y int);', to: 'CREATE TABLE p (a int NOT NULL, b int NOT NULL, CONSTRAINT p_a_b_key UNIQUE (a, b));\nCREATE TABLE c (x int, y int, CONSTRAINT c_fk FOREIGN KEY (y, x) REFERENCES p (b, a));', kinds: ['add-constraint', 'add-constraint'] },
   { name: 'domain base type replaced', from: 'CREATE DOMAIN amount AS integer;', to: 'CREATE DOMAIN amount AS bigint;', kinds: ['drop-domain', 'create-domain'] },
   { name: 'two long columns made NOT NULL', from: 'CREATE TABLE a_table_name_that_is_forty_characters_long (aaaaaaaaaaaaaaaaaaaaaaaa_x int, aaaaaaaaaaaaaaaaaaaaaaaa_y int);', to: 'CREATE TABLE a_table_name_that_is_forty_characters_long (aaaaaaaaaaaaaaaaaaaaaaaa_x int NOT NULL, aaaaaaaaaaaaaaaaaaaaaaaa_y int NOT NULL);', kinds: ['alter-column', 'alter-column'] },
+  {
+    name: 'new function and triggers using it: UPDATE OF, WHEN, arguments, REFERENCING, constraint trigger',
+    from: shop,
+    to: `${shop}${audit()}
+CREATE TRIGGER orders_audit AFTER UPDATE OF status, total ON orders FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE PROCEDURE audit_order('app', 1);
+CREATE TRIGGER orders_purge AFTER DELETE ON orders REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION public.audit_order('purge');
+CREATE CONSTRAINT TRIGGER customers_check AFTER INSERT ON customers DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION audit_order();`,
+    kinds: ['create-function', 'create-trigger', 'create-trigger', 'create-trigger'],
+  },
+  {
+    name: 'function bodies, options and a default value changed: CREATE OR REPLACE',
+    from: `${shop}${audit()}
+CREATE TRIGGER orders_audit AFTER UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION audit_order('app');
+CREATE FUNCTION order_count(p_customer bigint, p_status order_status DEFAULT 'paid') RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM orders WHERE customer_id = p_customer AND status = p_status $$;`,
+    to: `${shop}${audit('updated')}
+CREATE TRIGGER orders_audit AFTER UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION audit_order('app');
+CREATE FUNCTION order_count(p_customer int8, p_status order_status = 'pending') RETURNS int8 LANGUAGE sql STABLE STRICT AS $$ SELECT count(*) FROM orders WHERE customer_id = p_customer AND status >= p_status $$;`,
+    kinds: ['replace-function', 'replace-function'],
+  },
+  {
+    name: 'function result type and parameter name changed: dropped and created again, the trigger function calling it kept',
+    from: `${shop}
+CREATE FUNCTION order_lines(p_id bigint) RETURNS integer LANGUAGE sql STABLE AS $$ SELECT count(*)::int FROM orders WHERE id = p_id $$;
+CREATE FUNCTION check_order() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM order_lines(NEW.id); RETURN NEW; END $$;
+CREATE TRIGGER orders_check BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION check_order();`,
+    to: `${shop}
+CREATE FUNCTION order_lines(order_id bigint) RETURNS bigint LANGUAGE sql STABLE AS $$ SELECT count(*) FROM orders WHERE id = order_id $$;
+CREATE FUNCTION check_order() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM order_lines(NEW.id); RETURN NEW; END $$;
+CREATE TRIGGER orders_check BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION check_order();`,
+    kinds: ['drop-function', 'create-function'],
+  },
+  {
+    name: 'trigger WHEN, UPDATE OF columns and arguments changed',
+    from: `${shop}${audit()}
+CREATE TRIGGER orders_total AFTER UPDATE ON orders FOR EACH ROW WHEN (OLD.total <> NEW.total) EXECUTE FUNCTION audit_order('total');
+CREATE TRIGGER orders_status AFTER UPDATE OF status ON orders FOR EACH ROW EXECUTE FUNCTION audit_order('status');
+CREATE TRIGGER orders_new AFTER INSERT ON orders FOR EACH ROW EXECUTE FUNCTION audit_order('new');`,
+    to: `${shop}${audit()}
+CREATE TRIGGER orders_total AFTER UPDATE ON orders FOR EACH ROW WHEN (OLD.total IS DISTINCT FROM NEW.total) EXECUTE FUNCTION audit_order('total');
+CREATE TRIGGER orders_status AFTER UPDATE OF status, note ON orders FOR EACH ROW EXECUTE FUNCTION audit_order('status');
+CREATE TRIGGER orders_new AFTER INSERT ON orders FOR EACH ROW EXECUTE FUNCTION audit_order('new', 'web');`,
+    kinds: ['drop-trigger', 'create-trigger', 'drop-trigger', 'create-trigger', 'drop-trigger', 'create-trigger'],
+  },
+  {
+    name: 'functions and a procedure dropped',
+    from: `${shop}
+CREATE FUNCTION customer_email(p_id bigint) RETURNS text LANGUAGE sql STABLE AS $$ SELECT email FROM customers WHERE id = p_id $$;
+CREATE FUNCTION customer_email(p_email text) RETURNS text LANGUAGE sql IMMUTABLE RETURN lower(p_email);
+CREATE PROCEDURE forget_customer(p_id bigint) LANGUAGE sql BEGIN ATOMIC DELETE FROM customers WHERE id = p_id; END;`,
+    to: shop,
+    kinds: ['drop-function', 'drop-function', 'drop-function'],
+  },
+  {
+    name: 'functions in the default, CHECK and generated column of a new table, three reading it',
+    from: shop,
+    // As pg_dump writes it: next_code and first_code read coupons, which does not exist yet; coupon_total's SQL-standard body is resolved at once, so it comes after.
+    to: `SET check_function_bodies = false;
+${shop}
+CREATE FUNCTION next_code() RETURNS text LANGUAGE sql VOLATILE AS $$ SELECT 'C-' || (count(*) + 1) FROM coupons $$;
+CREATE FUNCTION first_code() RETURNS text LANGUAGE plpgsql AS $$ DECLARE c coupons%ROWTYPE; BEGIN SELECT * INTO c FROM coupons LIMIT 1; RETURN c.code; END $$;
+CREATE FUNCTION valid_code(code text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT code ~ '^C-' $$;
+CREATE FUNCTION discounted(amount numeric, pct integer) RETURNS numeric LANGUAGE sql IMMUTABLE RETURN amount * (100 - pct) / 100;
+CREATE TABLE coupons (
+  code text PRIMARY KEY DEFAULT next_code() CHECK (valid_code(code)),
+  amount numeric NOT NULL,
+  pct integer NOT NULL,
+  net numeric GENERATED ALWAYS AS (discounted(amount, pct)) STORED
+);
+CREATE FUNCTION coupon_total() RETURNS numeric LANGUAGE sql STABLE BEGIN ATOMIC SELECT sum(net) FROM coupons; END;`,
+    kinds: ['create-function', 'create-function', 'create-function', 'create-function', 'create-function', 'create-table'],
+  },
+  {
+    name: 'functions and triggers spelled differently are unchanged',
+    from: `CREATE SCHEMA app;
+CREATE FUNCTION app.bump(p_qty int DEFAULT 1) RETURNS int LANGUAGE sql IMMUTABLE STRICT AS 'SELECT p_qty + 1';
+CREATE FUNCTION app.touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+CREATE TABLE app.items (id int, qty int DEFAULT app.bump(0));
+CREATE TRIGGER items_touch BEFORE UPDATE ON app.items FOR EACH ROW WHEN (OLD.qty <> NEW.qty) EXECUTE PROCEDURE app.touch('a b');`,
+    to: `CREATE SCHEMA app;
+SET search_path = app;
+CREATE FUNCTION "bump"(p_qty integer = 1::integer) RETURNS int4 STRICT IMMUTABLE LANGUAGE 'sql' AS $x$SELECT p_qty + 1$x$;
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
+CREATE TABLE items (id integer, qty int4 DEFAULT bump(0));
+CREATE TRIGGER items_touch BEFORE UPDATE ON items FOR EACH ROW WHEN ((old.qty <> new.qty)) EXECUTE FUNCTION touch($$a b$$);
+RESET search_path;`,
+    kinds: [],
+  },
 ];

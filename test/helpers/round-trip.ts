@@ -33,12 +33,7 @@ async function apply(engine: Engine, sql: string, transactional: boolean): Promi
   }
 }
 
-const comparable = async (engine: Engine): Promise<Database> => {
-  const model = normalizeForComparison((await introspect(engine)).database);
-  // Functions are reported, not planned: the model has no bodies (see diffModels' notes).
-  for (const s of model.schemas) s.functions = [];
-  return model;
-};
+const comparable = async (engine: Engine): Promise<Database> => normalizeForComparison((await introspect(engine)).database);
 
 /**
  * The diff invariant on one case: `from` executed, the up migrations applied, must introspect
