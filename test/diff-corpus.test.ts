@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedEngine } from '../src/engine/embedded.js';
 import type { Engine } from '../src/engine/engine.js';
+import { connectServer } from '../src/engine/server.js';
 import { SchemawiseError } from '../src/errors.js';
 import { extensionsIn } from '../src/load/load-exact.js';
 import { initNormalizer } from '../src/model/normalize.js';
@@ -77,20 +78,57 @@ afterAll(async () => {
   if (process.env.SCHEMAWISE_DIFF_REPORT) writeFileSync(process.env.SCHEMAWISE_DIFF_REPORT, JSON.stringify(Object.fromEntries(results), null, 1));
 });
 
+/** One pair round-tripped on an engine: a failure's reason, and whether the fixture runs there at all. */
+async function attempt(on: Engine, p: Pair): Promise<{ reason?: string; runnable: boolean }> {
+  try {
+    const r = await roundTrip(on, p.from, p.to);
+    if (r.upDifferences.length) return { reason: `up: ${r.upDifferences.slice(0, 3).join('; ')}`, runnable: true };
+    if (r.downDifferences.length) return { reason: `down: ${r.downDifferences.slice(0, 3).join('; ')}`, runnable: true };
+    return { runnable: true };
+  } catch (error) {
+    // The fixture itself does not execute (missing roles, foreign servers, plpgsql created twice): not a diff failure.
+    return { reason: `error: ${(error as Error).message.split('\n')[0]}`, runnable: !(error instanceof SchemawiseError && error.message.startsWith('PostgreSQL:')) };
+  }
+}
+
+// The same pairs on the PostgreSQL server (CI sets SCHEMAWISE_TEST_DATABASE_URL), in a database of their own.
+const serverUrl = process.env.SCHEMAWISE_TEST_DATABASE_URL;
+describe.runIf(present && !!serverUrl)('on the PostgreSQL server', () => {
+  const dbName = `schemawise_corpus_${process.pid}`;
+  let admin: Engine;
+  let server: Engine;
+  const outcomes = new Map<string, boolean>();
+  beforeAll(async () => {
+    admin = await connectServer(serverUrl!);
+    await admin.exec(`DROP DATABASE IF EXISTS ${dbName}`);
+    await admin.exec(`CREATE DATABASE ${dbName}`);
+    const u = new URL(serverUrl!);
+    u.pathname = `/${dbName}`;
+    server = await connectServer(u.toString());
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+    await admin?.exec(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin?.close();
+    for (const suite of ['migra', 'apgdiff']) {
+      const rows = [...outcomes].filter(([k]) => k.startsWith(`${suite}/`));
+      if (rows.length) console.log(`diff invariant ${suite} on the server: ${rows.filter(([, pass]) => pass).length}/${rows.length} runnable pairs round-trip`);
+    }
+  });
+
+  it.each(pairs().map((p) => [`${p.suite}/${p.name}`, p] as const))('%s round-trips', async (id, p) => {
+    const { reason, runnable } = await attempt(server, p);
+    if (!runnable) return;
+    outcomes.set(id, !reason);
+    if (KNOWN_FAILURES[id]) expect(reason, `${id} is listed as failing (${KNOWN_FAILURES[id]}) but passes on the server: remove it from KNOWN_FAILURES`).toBeDefined();
+    else expect(reason).toBeUndefined();
+  }, 60_000);
+});
+
 describe.runIf(present).each(pairs().map((p) => [`${p.suite}/${p.name}`, p] as const))('%s', (id, p) => {
   it('round-trips up and down on the embedded engine', async () => {
     engine ??= await createEmbeddedEngine({ extensions: extensionsIn([{ file: 'all', sql: pairs().map((x) => x.from + x.to).join('\n') }]) });
-    let reason: string | undefined;
-    let runnable = true;
-    try {
-      const r = await roundTrip(engine, p.from, p.to);
-      if (r.upDifferences.length) reason = `up: ${r.upDifferences.slice(0, 3).join('; ')}`;
-      else if (r.downDifferences.length) reason = `down: ${r.downDifferences.slice(0, 3).join('; ')}`;
-    } catch (error) {
-      reason = `error: ${(error as Error).message.split('\n')[0]}`;
-      // The fixture itself does not execute (missing roles, foreign servers, plpgsql created twice): not a diff failure.
-      runnable = !(error instanceof SchemawiseError && error.message.startsWith("PostgreSQL:"));
-    }
+    const { reason, runnable } = await attempt(engine, p);
     results.set(id, { pass: !reason, reason, runnable });
     if (!runnable) {
       console.log(`diff-corpus: ${id} cannot be executed here: ${reason}`);
