@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedEngine } from '../src/engine/embedded.js';
 import type { Engine } from '../src/engine/engine.js';
-import { connectServer } from '../src/engine/server.js';
+import { serverDatabase, serverUrl } from './helpers/server-database.js';
 import { SchemawiseError } from '../src/errors.js';
 import { extensionsIn } from '../src/load/load-exact.js';
 import { initNormalizer } from '../src/model/normalize.js';
@@ -92,24 +92,15 @@ async function attempt(on: Engine, p: Pair): Promise<{ reason?: string; runnable
 }
 
 // The same pairs on the PostgreSQL server (CI sets SCHEMAWISE_TEST_DATABASE_URL), in a database of their own.
-const serverUrl = process.env.SCHEMAWISE_TEST_DATABASE_URL;
 describe.runIf(present && !!serverUrl)('on the PostgreSQL server', () => {
-  const dbName = `schemawise_corpus_${process.pid}`;
-  let admin: Engine;
+  const database = serverDatabase('schemawise_corpus');
   let server: Engine;
   const outcomes = new Map<string, boolean>();
   beforeAll(async () => {
-    admin = await connectServer(serverUrl!);
-    await admin.exec(`DROP DATABASE IF EXISTS ${dbName}`);
-    await admin.exec(`CREATE DATABASE ${dbName}`);
-    const u = new URL(serverUrl!);
-    u.pathname = `/${dbName}`;
-    server = await connectServer(u.toString());
+    server = await database.open();
   }, 60_000);
   afterAll(async () => {
-    await server?.close();
-    await admin?.exec(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin?.close();
+    await database.close(server);
     for (const suite of ['migra', 'apgdiff']) {
       const rows = [...outcomes].filter(([k]) => k.startsWith(`${suite}/`));
       if (rows.length) console.log(`diff invariant ${suite} on the server: ${rows.filter(([, pass]) => pass).length}/${rows.length} runnable pairs round-trip`);

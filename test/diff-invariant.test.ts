@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedEngine } from '../src/engine/embedded.js';
-import { connectServer } from '../src/engine/server.js';
+import { serverDatabase, serverUrl } from './helpers/server-database.js';
 import type { Engine } from '../src/engine/engine.js';
 import { diffModels } from '../src/diff/diff-models.js';
 import { loadStatic } from '../src/load/load-schema.js';
@@ -35,24 +35,13 @@ describe.each(DIFF_CASES.map((c) => [c.name, c] as const))('%s', (_, c) => {
 });
 
 // The same cases on the PostgreSQL server (CI sets SCHEMAWISE_TEST_DATABASE_URL), in a database of their own.
-const serverUrl = process.env.SCHEMAWISE_TEST_DATABASE_URL;
 describe.runIf(!!serverUrl)('on the PostgreSQL server', () => {
-  const dbName = `schemawise_diff_${process.pid}`;
-  let admin: Engine;
+  const database = serverDatabase('schemawise_diff');
   let server: Engine;
   beforeAll(async () => {
-    admin = await connectServer(serverUrl!);
-    await admin.exec(`DROP DATABASE IF EXISTS ${dbName}`);
-    await admin.exec(`CREATE DATABASE ${dbName}`);
-    const u = new URL(serverUrl!);
-    u.pathname = `/${dbName}`;
-    server = await connectServer(u.toString());
+    server = await database.open();
   }, 60_000);
-  afterAll(async () => {
-    await server?.close();
-    await admin?.exec(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin?.close();
-  });
+  afterAll(() => database.close(server));
 
   it.each(DIFF_CASES.flatMap((c) => [[c.name, 'online', c] as const, [c.name, 'offline', c] as const]))('%s round-trips %s', async (_, mode, c) => {
     const result = await roundTrip(server, c.from, c.to, { offline: mode === 'offline' });

@@ -9,7 +9,7 @@ import type { Renames } from '../src/diff/changes.js';
 import { diffModels } from '../src/diff/diff-models.js';
 import { createEmbeddedEngine } from '../src/engine/embedded.js';
 import type { Engine } from '../src/engine/engine.js';
-import { connectServer } from '../src/engine/server.js';
+import { serverDatabase, serverUrl } from './helpers/server-database.js';
 import { loadStatic } from '../src/load/load-schema.js';
 import { initNormalizer } from '../src/model/normalize.js';
 import { planChanges } from '../src/plan/plan-changes.js';
@@ -240,26 +240,9 @@ suite(
 );
 
 // The same on the PostgreSQL server (CI sets SCHEMAWISE_TEST_DATABASE_URL), in a database of its own.
-const serverUrl = process.env.SCHEMAWISE_TEST_DATABASE_URL;
 if (serverUrl) {
-  const dbName = `schemawise_transition_${process.pid}`;
-  let admin: Engine;
-  suite(
-    'on the PostgreSQL server',
-    async () => {
-      admin = await connectServer(serverUrl);
-      await admin.exec(`DROP DATABASE IF EXISTS ${dbName}`);
-      await admin.exec(`CREATE DATABASE ${dbName}`);
-      const u = new URL(serverUrl);
-      u.pathname = `/${dbName}`;
-      return connectServer(u.toString());
-    },
-    async (engine) => {
-      await engine.close();
-      await admin.exec(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await admin.close();
-    },
-  );
+  const database = serverDatabase('schemawise_transition');
+  suite('on the PostgreSQL server', database.open, database.close);
 }
 
 describe('when a transition is not planned', () => {
