@@ -63,6 +63,7 @@ export type Change =
   | { kind: 'drop-column'; table: QualifiedName; column: Column }
   | { kind: 'alter-column'; table: QualifiedName; from: Column; to: Column; changed: ColumnAspect[] }
   | { kind: 'rename-column'; table: QualifiedName; from: string; to: string }
+  | { kind: 'rename-constraint'; table: QualifiedName; constraintType: Constraint['type']; from: string; to: string }
   | { kind: 'add-constraint'; table: QualifiedName; constraint: Constraint }
   | { kind: 'drop-constraint'; table: QualifiedName; constraint: Constraint }
   | { kind: 'add-index'; table: QualifiedName; index: Index }

@@ -366,14 +366,19 @@ function diffTable(qn: QualifiedName, a: Table, b: Table, models: Models, change
   const cKey = (c: Constraint) => `${c.type}\u0000${c.value.name}`;
   const oldC = new Map(constraintsA.map((c) => [cKey(c), c]));
   const newC = new Map(constraintsB.map((c) => [cKey(c), c]));
-  for (const c of constraintsA) {
-    const now = newC.get(cKey(c));
-    if (!now || !same(now, c)) changes.push({ kind: 'drop-constraint', table: qn, constraint: c });
+  const dropped = constraintsA.filter((c) => !newC.has(cKey(c)) || !same(newC.get(cKey(c)), c));
+  const added = constraintsB.filter((c) => !oldC.has(cKey(c)) || !same(oldC.get(cKey(c)), c));
+  // A constraint that only changed its name (a table renamed, a naming convention applied) is
+  // renamed: dropping a key would fail while foreign keys reference it, and rebuild its index.
+  for (const c of [...dropped]) {
+    const twin = added.find((n) => n.type === c.type && !oldC.has(cKey(n)) && !newC.has(cKey(c)) && same({ ...c.value, name: n.value.name }, n.value));
+    if (!twin) continue;
+    dropped.splice(dropped.indexOf(c), 1);
+    added.splice(added.indexOf(twin), 1);
+    changes.push({ kind: 'rename-constraint', table: qn, constraintType: c.type, from: c.value.name, to: twin.value.name });
   }
-  for (const c of constraintsB) {
-    const old = oldC.get(cKey(c));
-    if (!old || !same(old, c)) changes.push({ kind: 'add-constraint', table: qn, constraint: c });
-  }
+  for (const c of dropped) changes.push({ kind: 'drop-constraint', table: qn, constraint: c });
+  for (const c of added) changes.push({ kind: 'add-constraint', table: qn, constraint: c });
 
   pairs(ownA.indexes, ownB.indexes, {
     create: (index) => changes.push({ kind: 'add-index', table: qn, index }),

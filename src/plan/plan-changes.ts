@@ -293,6 +293,16 @@ function planChange(change: Change, ctx: Context): void {
         lock: { level: 'ACCESS EXCLUSIVE', on: t },
       });
     }
+    case 'rename-constraint': {
+      // Renames a key's index with it; takes ACCESS EXCLUSIVE for a moment, reads no row.
+      const t = name(change.table);
+      return emit({
+        sql: `ALTER TABLE ${t} RENAME CONSTRAINT ${quoteIdent(change.from)} TO ${quoteIdent(change.to)};`,
+        reverse: `ALTER TABLE ${t} RENAME CONSTRAINT ${quoteIdent(change.to)} TO ${quoteIdent(change.from)};`,
+        step: STEP.rename + 2,
+        ...lock(change.table, 'ACCESS EXCLUSIVE'),
+      });
+    }
     case 'set-unlogged': {
       const t = name(change.table);
       return emit({

@@ -157,6 +157,8 @@ export function findTransitions(changes: readonly Change[], from: Database, to: 
       else result.handled.add(c);
     }
     if (c.kind === 'set-comment' && c.target.type === 'column' && names.has(c.target.column)) result.handled.add(c);
+    // A unique key on the old column goes with it at the contract; `to`'s is built on the new column under its name.
+    if (c.kind === 'rename-constraint' && c.constraintType === 'unique' && t.fromTable.uniques.some((u) => u.name === c.from && u.columns.some((x) => names.has(x)))) result.handled.add(c);
   }
   for (const c of changes) if (c.kind === 'rename-table' && result.handled.has(c)) result.tableRenames.push({ change: c, columns: oldShape(c, changes, from, byTable) });
   return result;

@@ -174,4 +174,10 @@ CREATE TRIGGER items_touch BEFORE UPDATE ON items FOR EACH ROW WHEN ((old.qty <>
 RESET search_path;`,
     kinds: [],
   },
+  {
+    name: 'a key renamed while a foreign key references it, and a CHECK renamed',
+    from: 'CREATE TABLE customers (id int CONSTRAINT customers_pkey PRIMARY KEY, age int CONSTRAINT customers_age_check CHECK (age > 0));\nCREATE TABLE orders (id int PRIMARY KEY, customer_id int REFERENCES customers (id));',
+    to: 'CREATE TABLE customers (id int CONSTRAINT pk_customers PRIMARY KEY, age int CONSTRAINT chk_customers_age CHECK (age > 0));\nCREATE TABLE orders (id int PRIMARY KEY, customer_id int REFERENCES customers (id));',
+    kinds: ['rename-constraint', 'rename-constraint'],
+  },
 ];
