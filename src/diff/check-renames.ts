@@ -1,11 +1,10 @@
 import { didYouMean } from '../did-you-mean.js';
 import { SchemawiseError } from '../errors.js';
+import { findTable } from '../lint/model-walk.js';
 import type { Database, Table } from '../model/types.js';
 import type { Renames } from './changes.js';
 
-function table(db: Database, schema: string, name: string): Table | undefined {
-  return db.schemas.find((s) => s.name === schema)?.tables.find((t) => t.name === name);
-}
+const table = (db: Database, schema: string, name: string): Table | undefined => findTable(db, { schema, name });
 
 const tableNames = (db: Database, schema: string) => db.schemas.find((s) => s.name === schema)?.tables.map((t) => t.name) ?? [];
 

@@ -403,7 +403,7 @@ function constraintList(t: ReturnType<typeof ownParts>): Constraint[] {
 }
 
 /** How the model spells a type in a column: unqualified in public, qualified elsewhere. */
-function typeSpelling(schema: string, name: string): string {
+export function typeSpelling(schema: string, name: string): string {
   return schema === 'public' ? quoteIdent(name) : qualifiedName(schema, name);
 }
 

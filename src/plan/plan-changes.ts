@@ -31,6 +31,7 @@ import { typeChangeCost } from '../lint/type-change-cost.js';
 import { mentionsColumn } from '../lint/sql-text.js';
 import { callsVolatileFunction } from '../lint/volatile-functions.js';
 import { uniqueName } from './unique-name.js';
+import { findTable } from '../lint/model-walk.js';
 import { findTransitions, planTransitions } from './plan-transition.js';
 
 /**
@@ -527,12 +528,8 @@ function replaced(ctx: Context, schema: string, name: string): boolean {
   return ctx.changes.some((c) => (c.kind === 'create-domain' && c.domain.name === name || c.kind === 'create-composite' && c.type.name === name) && c.schema === schema);
 }
 
-function tableOf(db: Database, qn: QualifiedName): Table | undefined {
-  return db.schemas.find((s) => s.name === qn.schema)?.tables.find((t) => t.name === qn.name);
-}
-
 function isPartitioned(db: Database, qn: QualifiedName): boolean {
-  return !!tableOf(db, qn)?.partitioning;
+  return !!findTable(db, qn)?.partitioning;
 }
 
 /** How deep in a partition / inheritance tree a table is: children drop before parents. */
@@ -542,7 +539,7 @@ function depth(table: Table, db: Database): number {
   while (t && d < 50) {
     const parent: QualifiedName | undefined = t.partitionOf?.parent ?? t.inherits?.[0];
     if (!parent) break;
-    t = tableOf(db, parent);
+    t = findTable(db, parent);
     d++;
   }
   return -d;
@@ -562,7 +559,7 @@ function viewDepth(db: Database, schema: string, view: string): number {
 }
 
 function inheritedForeignKey(db: Database, table: Table, fk: ForeignKey): boolean {
-  const parent = table.partitionOf && tableOf(db, table.partitionOf.parent);
+  const parent = table.partitionOf && findTable(db, table.partitionOf.parent);
   return !!parent?.foreignKeys.some((p) => p.name === fk.name || sameForeignKeyShape(p, fk));
 }
 
@@ -570,7 +567,7 @@ function inheritedForeignKey(db: Database, table: Table, fk: ForeignKey): boolea
 function createTableStatements(schema: string, table: Table, db: Database): string[] {
   const located: Located<Table> = { schema, object: table };
   const parents = (table.partitionOf ? [table.partitionOf.parent] : (table.inherits ?? [])).flatMap((qn) => {
-    const t = tableOf(db, qn);
+    const t = findTable(db, qn);
     return t ? [{ schema: qn.schema, object: t }] : [];
   });
   const parentTable = table.partitionOf ? parents[0]?.object : undefined;
@@ -696,7 +693,7 @@ function constraintClause(table: QualifiedName, c: Constraint, db: Database): st
     case 'check':
       return `${checkClause(c.value)}${c.value.notValid ? ' NOT VALID' : ''}`;
     case 'exclusion':
-      return exclusionClause(tableOf(db, table) ?? ({ columns: [] } as unknown as Table), c.value);
+      return exclusionClause(findTable(db, table) ?? ({ columns: [] } as unknown as Table), c.value);
     case 'foreign-key':
       return foreignKeyClause(c.value);
   }

@@ -3,7 +3,10 @@ import type { LockLevel } from '../lint/migration-types.js';
 import { mentionsColumn } from '../lint/sql-text.js';
 import { typeChangeCost } from '../lint/type-change-cost.js';
 import { qualifiedName, quoteIdent } from '../model/quote-ident.js';
-import type { Column, Database, Domain, Index, QualifiedName, Table, UniqueConstraint } from '../model/types.js';
+import type { Column, Database, Index, QualifiedName, Table, UniqueConstraint } from '../model/types.js';
+import { findDomain } from '../lint/column-types.js';
+import { findTable, relationNames } from '../lint/model-walk.js';
+import { typeSpelling } from '../diff/diff-models.js';
 import { createIndex, deferral, quoteLiteral, uniqueClause } from '../report/ddl.js';
 import type { Hazard, Phase } from './plan-types.js';
 import { narrowingTypeChange } from './type-change.js';
@@ -82,10 +85,6 @@ export interface TransitionStatement {
 const name = (qn: QualifiedName) => qualifiedName(qn.schema, qn.name);
 const tableKey = (qn: QualifiedName) => `${qn.schema}.${qn.name}`;
 
-function tableOf(db: Database, qn: QualifiedName): Table | undefined {
-  return db.schemas.find((s) => s.name === qn.schema)?.tables.find((t) => t.name === qn.name);
-}
-
 /** The type changes that rewrite and the renames of an online plan, as transitions where they can be. */
 export function findTransitions(changes: readonly Change[], from: Database, to: Database, options: TransitionOptions): Transitions {
   const result: Transitions = { tables: [], tableRenames: [], handled: new Set(), notes: [] };
@@ -100,20 +99,10 @@ export function findTransitions(changes: readonly Change[], from: Database, to: 
     if (c.kind !== 'alter-column' || !c.changed.includes('type')) continue;
     if (typeChangeCost(to, c.table.schema, c.from.type, c.to.type, options.pgVersion).rewrite !== 'no') candidate(c.table, c.to.name).alter = c;
   }
-  for (const c of changes) {
-    if (c.kind !== 'rename-table') continue;
-    const taken = to.schemas.find((s) => s.name === c.schema);
-    if (taken?.tables.some((t) => t.name === c.from) || taken?.views.some((v) => v.name === c.from)) {
-      result.notes.push(`${qualifiedName(c.schema, c.from)} → ${c.to} is renamed in place: \`to\` has another object named ${c.from}, so no view can keep the old name`);
-      continue;
-    }
-    result.handled.add(c);
-  }
-
   const byTable = new Map<string, TableTransition>();
   for (const { table, column, alter, rename } of candidates.values()) {
-    const fromTable = tableOf(from, table);
-    const toTable = tableOf(to, table);
+    const fromTable = findTable(from, table);
+    const toTable = findTable(to, table);
     const toColumn = toTable?.columns.find((c) => c.name === column);
     const fromColumn = fromTable?.columns.find((c) => c.name === column);
     if (!fromTable || !toTable || !toColumn || !fromColumn) continue;
@@ -124,7 +113,7 @@ export function findTransitions(changes: readonly Change[], from: Database, to: 
       result.notes.push(`${what} is done in place${alter ? ' (one ALTER that rewrites the table under ACCESS EXCLUSIVE)' : ' (clients using the old name break at once)'}: expand → backfill → contract is not planned because ${reason}`);
       continue;
     }
-    const t = byTable.get(tableKey(table)) ?? { table, columns: [], fromTable, toTable, taken: relationNames(from, to, table.schema), droppedEarlier: new Set<string>() };
+    const t = byTable.get(tableKey(table)) ?? { table, columns: [], fromTable, toTable, taken: takenNames(from, to, table.schema), droppedEarlier: new Set<string>() };
     byTable.set(tableKey(table), t);
     const taken = new Set([...fromTable.columns, ...toTable.columns].map((c) => c.name));
     let temp = rename ? column : uniqueName(`${column}_new`);
@@ -134,10 +123,27 @@ export function findTransitions(changes: readonly Change[], from: Database, to: 
     if (rename) result.handled.add(rename);
   }
   result.tables = [...byTable.values()];
+  claimKeyChanges(changes, byTable, result.handled);
 
-  // What the transitions re-create on the new column, the planner must not also plan. An index
-  // or key of `from` on the old column goes with it at the contract, unless `to` reuses its name
-  // for another: then it is dropped as planned, before the new one is built.
+  for (const c of changes) {
+    if (c.kind !== 'rename-table') continue;
+    const taken = to.schemas.find((s) => s.name === c.schema);
+    if (taken?.tables.some((t) => t.name === c.from) || taken?.views.some((v) => v.name === c.from)) {
+      result.notes.push(`${qualifiedName(c.schema, c.from)} → ${c.to} is renamed in place: \`to\` has another object named ${c.from}, so no view can keep the old name`);
+      continue;
+    }
+    result.handled.add(c);
+    result.tableRenames.push({ change: c, columns: oldShape(c, changes, from, byTable) });
+  }
+  return result;
+}
+
+/**
+ * What the transitions re-create on the new column, the planner must not also plan. An index
+ * or key of `from` on the old column goes with it at the contract, unless `to` reuses its name
+ * for another: then it is dropped as planned, before the new one is built.
+ */
+function claimKeyChanges(changes: readonly Change[], byTable: Map<string, TableTransition>, handled: Set<Change>): void {
   for (const c of changes) {
     const qn = c.kind === 'set-comment' ? (c.target.type === 'column' ? c.target.table : undefined) : 'table' in c && typeof c.table === 'object' ? (c.table as QualifiedName) : undefined;
     const t = qn && byTable.get(tableKey(qn));
@@ -145,23 +151,21 @@ export function findTransitions(changes: readonly Change[], from: Database, to: 
     const names = new Set(t.columns.map((x) => x.to.name));
     const reused = (n: string) => t.toTable.indexes.some((i) => i.name === n) || t.toTable.uniques.some((u) => u.name === n);
     // The new column is created with `to`'s shape: its default, NOT NULL and comment come at the contract.
-    if (c.kind === 'alter-column' && names.has(c.to.name)) result.handled.add(c);
-    if (c.kind === 'add-index' && indexColumns(c.index).some((x) => names.has(x))) result.handled.add(c);
-    if (c.kind === 'add-constraint' && c.constraint.type === 'unique' && c.constraint.value.columns.some((x) => names.has(x))) result.handled.add(c);
+    if (c.kind === 'alter-column' && names.has(c.to.name)) handled.add(c);
+    if (c.kind === 'add-index' && indexColumns(c.index).some((x) => names.has(x))) handled.add(c);
+    if (c.kind === 'add-constraint' && c.constraint.type === 'unique' && c.constraint.value.columns.some((x) => names.has(x))) handled.add(c);
     if (c.kind === 'drop-index' && indexColumns(c.index).some((x) => names.has(x))) {
       if (reused(c.index.name)) t.droppedEarlier.add(c.index.name);
-      else result.handled.add(c);
+      else handled.add(c);
     }
     if (c.kind === 'drop-constraint' && c.constraint.type === 'unique' && c.constraint.value.columns.some((x) => names.has(x))) {
       if (reused(c.constraint.value.name)) t.droppedEarlier.add(c.constraint.value.name);
-      else result.handled.add(c);
+      else handled.add(c);
     }
-    if (c.kind === 'set-comment' && c.target.type === 'column' && names.has(c.target.column)) result.handled.add(c);
+    if (c.kind === 'set-comment' && c.target.type === 'column' && names.has(c.target.column)) handled.add(c);
     // A unique key on the old column goes with it at the contract; `to`'s is built on the new column under its name.
-    if (c.kind === 'rename-constraint' && c.constraintType === 'unique' && t.fromTable.uniques.some((u) => u.name === c.from && u.columns.some((x) => names.has(x)))) result.handled.add(c);
+    if (c.kind === 'rename-constraint' && c.constraintType === 'unique' && t.fromTable.uniques.some((u) => u.name === c.from && u.columns.some((x) => names.has(x)))) handled.add(c);
   }
-  for (const c of changes) if (c.kind === 'rename-table' && result.handled.has(c)) result.tableRenames.push({ change: c, columns: oldShape(c, changes, from, byTable) });
-  return result;
 }
 
 /**
@@ -171,7 +175,7 @@ export function findTransitions(changes: readonly Change[], from: Database, to: 
  */
 function oldShape(r: Extract<Change, { kind: 'rename-table' }>, changes: readonly Change[], from: Database, byTable: Map<string, TableTransition>): string[] {
   const qn = { schema: r.schema, name: r.to };
-  const table = tableOf(from, qn);
+  const table = findTable(from, qn);
   if (!table) return ['*'];
   const dropped = new Set(changes.flatMap((c) => (c.kind === 'drop-column' && tableKey(c.table) === tableKey(qn) ? [c.column.name] : [])));
   const transition = byTable.get(tableKey(qn));
@@ -186,19 +190,11 @@ function oldShape(r: Extract<Change, { kind: 'rename-table' }>, changes: readonl
 }
 
 /** Every name in the schema's relation namespace, in either model. */
-function relationNames(from: Database, to: Database, schema: string): Set<string> {
+function takenNames(from: Database, to: Database, schema: string): Set<string> {
   const names = new Set<string>();
   for (const db of [from, to]) {
     const s = db.schemas.find((x) => x.name === schema);
-    if (!s) continue;
-    for (const t of s.tables) {
-      names.add(t.name);
-      for (const i of t.indexes) names.add(i.name);
-      for (const u of t.uniques) names.add(u.name);
-      if (t.primaryKey) names.add(t.primaryKey.name);
-    }
-    for (const v of s.views) names.add(v.name);
-    for (const q of s.sequences) names.add(q.name);
+    if (s) for (const n of relationNames(s)) names.add(n);
   }
   return names;
 }
@@ -214,13 +210,12 @@ function obstacle(changes: readonly Change[], from: Database, to: Database, qn: 
   if (triggers.length) return `the table has triggers (${[...new Set(triggers)].join(', ')}): the backfill's updates would fire them, and one that changes or skips rows would corrupt or leave out the copy`;
   const owned = [from, to].some((db) => db.schemas.some((s) => s.sequences.some((q) => q.ownedBy && tableKey(q.ownedBy.table) === tableKey(qn) && (q.ownedBy.column === column || q.ownedBy.column === oldName))));
   if (owned) return 'a sequence is OWNED BY it (it would be dropped with the old column)';
-  const spelled = (schema: string, type: string) => [schema === 'public' ? quoteIdent(type) : qualifiedName(schema, type), qualifiedName(schema, type)];
   const types = new Set(columns.map((c) => c.type.replace(/\[\]$/, '')));
   for (const c of changes) {
-    const dropped = c.kind === 'drop-enum' ? spelled(c.schema, c.enum.name) : c.kind === 'drop-domain' ? spelled(c.schema, c.domain.name) : c.kind === 'drop-composite' ? spelled(c.schema, c.type.name) : c.kind === 'replace-enum' ? spelled(c.schema, c.to.name) : [];
-    if (dropped.some((d) => types.has(d))) return `its type ${dropped[0]} is ${c.kind === 'replace-enum' ? 'replaced' : 'dropped'} by the same plan, while the old column still uses it`;
+    const dropped = c.kind === 'drop-enum' ? typeSpelling(c.schema, c.enum.name) : c.kind === 'drop-domain' ? typeSpelling(c.schema, c.domain.name) : c.kind === 'drop-composite' ? typeSpelling(c.schema, c.type.name) : c.kind === 'replace-enum' ? typeSpelling(c.schema, c.to.name) : undefined;
+    if (dropped !== undefined && types.has(dropped)) return `its type ${dropped} is ${c.kind === 'replace-enum' ? 'replaced' : 'dropped'} by the same plan, while the old column still uses it`;
   }
-  const domain = domainOf(to, qn.schema, columns[1].type);
+  const domain = findDomain(to, columns[1].type, qn.schema)?.domain;
   if (domain?.notNull) return `its new type is the NOT NULL domain ${columns[1].type} (the new column must start empty)`;
   if (tables.some((t) => t.partitioning || t.partitionOf || t.inherits?.length)) return 'the table is partitioned or inherits (the trigger and the new column would have to reach every partition)';
   const children = [from, to].some((db) => db.schemas.some((s) => s.tables.some((t) => [t.partitionOf?.parent, ...(t.inherits ?? [])].some((p) => p && tableKey(p) === tableKey(qn)))));
@@ -240,15 +235,6 @@ function obstacle(changes: readonly Change[], from: Database, to: Database, qn: 
   const views = [from, to].flatMap((db) => db.schemas.flatMap((s) => s.views.filter((v) => v.reads.some((r) => tableKey(r) === tableKey(qn))).map((v) => qualifiedName(s.name, v.name))));
   if (views.length) return `a view reads the table (${[...new Set(views)].join(', ')}), and PostgreSQL refuses to drop a column a view uses`;
   return null;
-}
-
-function domainOf(db: Database, schema: string, type: string): Domain | undefined {
-  for (const s of db.schemas) {
-    for (const d of s.domains) {
-      if (type === qualifiedName(s.name, d.name) || (s.name === schema && type === quoteIdent(d.name)) || (s.name === 'public' && type === quoteIdent(d.name))) return d;
-    }
-  }
-  return undefined;
 }
 
 /** A value of one type as another: enums cast to nothing but text, so through text. */
