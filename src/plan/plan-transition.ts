@@ -3,11 +3,11 @@ import type { LockLevel } from '../lint/migration-types.js';
 import { mentionsColumn } from '../lint/sql-text.js';
 import { typeChangeCost } from '../lint/type-change-cost.js';
 import { qualifiedName, quoteIdent } from '../model/quote-ident.js';
-import type { Column, Database, Index, QualifiedName, Table, UniqueConstraint } from '../model/types.js';
+import type { Column, Database, ForeignKey, Index, PrimaryKey, QualifiedName, Table, UniqueConstraint } from '../model/types.js';
 import { findDomain } from '../lint/column-types.js';
 import { findTable, relationNames } from '../lint/model-walk.js';
 import { typeSpelling } from '../diff/diff-models.js';
-import { createIndex, deferral, quoteLiteral, uniqueClause } from '../report/ddl.js';
+import { createIndex, deferral, foreignKeyClause, quoteLiteral, uniqueClause } from '../report/ddl.js';
 import type { Hazard, Phase } from './plan-types.js';
 import { narrowingTypeChange } from './type-change.js';
 import { uniqueName } from './unique-name.js';
@@ -35,6 +35,8 @@ export interface ColumnTransition {
   temp: string;
   /** The change it plans (the type change, or the rename). */
   change: Change;
+  /** The sequence the column owns (serial), which moves to the new column at the contract. */
+  sequence?: QualifiedName;
 }
 
 export interface TableTransition {
@@ -49,8 +51,18 @@ export interface TableTransition {
   droppedEarlier: Set<string>;
 }
 
+/** A foreign key that uses a transition's column, on either side. */
+export interface MovingForeignKey {
+  table: QualifiedName;
+  fk: ForeignKey;
+}
+
 export interface Transitions {
   tables: TableTransition[];
+  /** `from`'s foreign keys over old columns: dropped at the contract, before the columns (the down adds them back). */
+  dropForeignKeys: MovingForeignKey[];
+  /** `to`'s foreign keys over new columns: added NOT VALID once the backfill and the unique indexes are done, validated, renamed at the contract. */
+  buildForeignKeys: (MovingForeignKey & { during: string })[];
   /** Table renames that keep the old name as a view until the contract, with the view's select list (the old shape). */
   tableRenames: { change: Extract<Change, { kind: 'rename-table' }>; columns: string[] }[];
   /** Changes the transitions plan, which the planner must not plan again. */
@@ -68,7 +80,7 @@ export interface TransitionOptions {
 }
 
 /** Which ordering step of the planner a statement takes (plan-changes' STEP table). */
-export type TransitionStep = 'rename' | 'createView' | 'addColumn' | 'addConstraint' | 'createTrigger' | 'addIndex' | 'validate' | 'contract';
+export type TransitionStep = 'rename' | 'createView' | 'addColumn' | 'addConstraint' | 'createTrigger' | 'addIndex' | 'addForeignKey' | 'validate' | 'contract';
 
 export interface TransitionStatement {
   change: Change;
@@ -87,7 +99,7 @@ const tableKey = (qn: QualifiedName) => `${qn.schema}.${qn.name}`;
 
 /** The type changes that rewrite and the renames of an online plan, as transitions where they can be. */
 export function findTransitions(changes: readonly Change[], from: Database, to: Database, options: TransitionOptions): Transitions {
-  const result: Transitions = { tables: [], tableRenames: [], handled: new Set(), notes: [] };
+  const result: Transitions = { tables: [], tableRenames: [], dropForeignKeys: [], buildForeignKeys: [], handled: new Set(), notes: [] };
   const candidates = new Map<string, { table: QualifiedName; column: string; alter?: Extract<Change, { kind: 'alter-column' }>; rename?: Extract<Change, { kind: 'rename-column' }> }>();
   const candidate = (table: QualifiedName, column: string) => {
     const k = `${tableKey(table)}.${column}`;
@@ -118,12 +130,13 @@ export function findTransitions(changes: readonly Change[], from: Database, to: 
     const taken = new Set([...fromTable.columns, ...toTable.columns].map((c) => c.name));
     let temp = rename ? column : uniqueName(`${column}_new`);
     for (let i = 2; !rename && taken.has(temp); i++) temp = uniqueName(`${column}_new${i}`);
-    t.columns.push({ from: { ...fromColumn, name: oldName }, to: toColumn, temp, change: (alter ?? rename)! });
+    t.columns.push({ from: { ...fromColumn, name: oldName }, to: toColumn, temp, change: (alter ?? rename)!, sequence: ownedSequence(from, table, column) });
     if (alter) result.handled.add(alter);
     if (rename) result.handled.add(rename);
   }
   result.tables = [...byTable.values()];
   claimKeyChanges(changes, byTable, result.handled);
+  moveForeignKeys(changes, from, to, byTable, result);
 
   for (const c of changes) {
     if (c.kind !== 'rename-table') continue;
@@ -168,6 +181,60 @@ function claimKeyChanges(changes: readonly Change[], byTable: Map<string, TableT
   }
 }
 
+/** The columns a foreign key references: its list, or the referenced table's primary key when it has none. */
+function referencedColumns(db: Database, fk: ForeignKey): string[] {
+  return fk.refColumns.length ? fk.refColumns : (findTable(db, fk.refTable)?.primaryKey?.columns ?? []);
+}
+
+/** The foreign keys of `db` that use a column of `moving` (table key → column names), on either side. */
+function foreignKeysUsing(db: Database, moving: (qn: QualifiedName) => Set<string> | undefined): MovingForeignKey[] {
+  return db.schemas.flatMap((s) =>
+    s.tables.flatMap((t) => {
+      const table = { schema: s.name, name: t.name };
+      return t.foreignKeys
+        .map((fk) => ({ ...fk, refColumns: referencedColumns(db, fk) }))
+        .filter((fk) => fk.columns.some((c) => moving(table)?.has(c)) || fk.refColumns.some((c) => moving(fk.refTable)?.has(c)))
+        .map((fk) => ({ table, fk }));
+    }),
+  );
+}
+
+/**
+ * A foreign key over a column in transition cannot stay: PostgreSQL refuses to drop a column a
+ * key references, and the new column must be referenced (or reference) in its place. `from`'s
+ * keys go at the contract; `to`'s are built on the new columns after the backfill — before it,
+ * a row the backfill fills could point at a parent row not filled yet — NOT VALID, then
+ * validated under SHARE UPDATE EXCLUSIVE. The diff's own changes to these keys are theirs.
+ */
+function moveForeignKeys(changes: readonly Change[], from: Database, to: Database, byTable: Map<string, TableTransition>, result: Transitions): void {
+  const moving = (qn: QualifiedName) => {
+    const t = byTable.get(tableKey(qn));
+    return t && new Set(t.columns.map((c) => c.to.name));
+  };
+  const droppedTables = new Set(changes.flatMap((c) => (c.kind === 'drop-table' ? [`${c.schema}.${c.table.name}`] : [])));
+  const droppedKeys = new Set(changes.flatMap((c) => (c.kind === 'drop-constraint' && c.constraint.type === 'foreign-key' ? [`${tableKey(c.table)}.${c.constraint.value.name}`] : [])));
+  result.dropForeignKeys = foreignKeysUsing(from, moving).filter(({ table, fk }) => !droppedTables.has(tableKey(table)) && !droppedTables.has(tableKey(fk.refTable)) && !droppedKeys.has(`${tableKey(table)}.${fk.name}`));
+  const dropped = new Set(result.dropForeignKeys.map(({ table, fk }) => `${tableKey(table)}.${fk.name}`));
+  for (const { table, fk } of foreignKeysUsing(to, moving)) {
+    // Constraint names are per table: while `from`'s key of the same name lives, the new one goes by another until the contract.
+    const fromTable = findTable(from, table);
+    let during = fk.name;
+    if (fromTable && constraintNames(fromTable).includes(fk.name)) {
+      const taken = new Set([...constraintNames(fromTable), ...constraintNames(findTable(to, table)!), ...result.buildForeignKeys.filter((b) => tableKey(b.table) === tableKey(table)).map((b) => b.during)]);
+      during = uniqueName(`${fk.name}_new`);
+      for (let i = 2; taken.has(during); i++) during = uniqueName(`${fk.name}_new${i}`);
+    }
+    result.buildForeignKeys.push({ table, fk, during });
+  }
+  for (const c of changes) {
+    const key = 'table' in c && typeof c.table === 'object' ? `${tableKey(c.table as QualifiedName)}.` : '';
+    if (c.kind === 'add-constraint' && c.constraint.type === 'foreign-key' && result.buildForeignKeys.some((b) => `${tableKey(b.table)}.${b.fk.name}` === `${key}${c.constraint.value.name}`)) result.handled.add(c);
+    if (c.kind === 'rename-constraint' && c.constraintType === 'foreign-key' && dropped.has(`${key}${c.from}`)) result.handled.add(c);
+  }
+}
+
+const constraintNames = (t: Table): string[] => [t.primaryKey?.name, ...t.uniques.map((u) => u.name), ...t.checks.map((c) => c.name), ...t.foreignKeys.map((f) => f.name), ...t.exclusions.map((e) => e.name)].filter((n): n is string => !!n);
+
 /**
  * The select list that shows a renamed table as it was: `from`'s columns (those the plan keeps
  * until the contract) under their old names — the old column of a transition, a column renamed in
@@ -199,6 +266,24 @@ function takenNames(from: Database, to: Database, schema: string): Set<string> {
   return names;
 }
 
+/** The sequence a column owns (serial, OWNED BY): it must move to the new column, or DROP COLUMN drops it. */
+function ownedSequence(db: Database, qn: QualifiedName, column: string): QualifiedName | undefined {
+  for (const s of db.schemas) for (const q of s.sequences) if (q.ownedBy && tableKey(q.ownedBy.table) === tableKey(qn) && q.ownedBy.column === column) return { schema: s.name, name: q.name };
+  return undefined;
+}
+
+/** Why the foreign keys over a column cannot be rebuilt on the new column, or null. */
+function foreignKeyObstacle(from: Database, to: Database, qn: QualifiedName, column: string): string | null {
+  const moving = (t: QualifiedName) => (tableKey(t) === tableKey(qn) ? new Set([column]) : undefined);
+  for (const [db, { table, fk }] of [...foreignKeysUsing(from, moving).map((k) => [from, k] as const), ...foreignKeysUsing(to, moving).map((k) => [to, k] as const)]) {
+    const label = `${name(table)}.${fk.name}`;
+    if (db === to && !findTable(from, table)) return `the foreign key ${label} is on a table this plan creates (it would be built on the old column)`;
+    const ends = [table, fk.refTable].flatMap((end) => [findTable(from, end), findTable(to, end)]);
+    if (ends.some((t) => t && (t.partitioning || t.partitionOf))) return `the foreign key ${label} is on a partitioned table (PostgreSQL cannot add it NOT VALID there)`;
+  }
+  return null;
+}
+
 const indexColumns = (index: Index) => [...index.keys.flatMap((k) => (k.column !== null ? [k.column] : [])), ...index.include];
 
 /** Why a column cannot go through a transition, or null when it can. */
@@ -208,8 +293,8 @@ function obstacle(changes: readonly Change[], from: Database, to: Database, qn: 
   if (oldName !== column && toTable.columns.some((c) => c.name === oldName)) return `\`to\` has another column named ${oldName}`;
   const triggers = [from, to].flatMap((db) => db.schemas.flatMap((s) => s.triggers.filter((tr) => tableKey(tr.table) === tableKey(qn)).map((tr) => tr.name)));
   if (triggers.length) return `the table has triggers (${[...new Set(triggers)].join(', ')}): the backfill's updates would fire them, and one that changes or skips rows would corrupt or leave out the copy`;
-  const owned = [from, to].some((db) => db.schemas.some((s) => s.sequences.some((q) => q.ownedBy && tableKey(q.ownedBy.table) === tableKey(qn) && (q.ownedBy.column === column || q.ownedBy.column === oldName))));
-  if (owned) return 'a sequence is OWNED BY it (it would be dropped with the old column)';
+  const owners = [from, to].map((db) => ownedSequence(db, qn, column)?.name ?? null);
+  if (owners[0] !== owners[1]) return 'the sequence it owns changes in the same plan';
   const types = new Set(columns.map((c) => c.type.replace(/\[\]$/, '')));
   for (const c of changes) {
     const dropped = c.kind === 'drop-enum' ? typeSpelling(c.schema, c.enum.name) : c.kind === 'drop-domain' ? typeSpelling(c.schema, c.domain.name) : c.kind === 'drop-composite' ? typeSpelling(c.schema, c.type.name) : c.kind === 'replace-enum' ? typeSpelling(c.schema, c.to.name) : undefined;
@@ -220,12 +305,12 @@ function obstacle(changes: readonly Change[], from: Database, to: Database, qn: 
   if (tables.some((t) => t.partitioning || t.partitionOf || t.inherits?.length)) return 'the table is partitioned or inherits (the trigger and the new column would have to reach every partition)';
   const children = [from, to].some((db) => db.schemas.some((s) => s.tables.some((t) => [t.partitionOf?.parent, ...(t.inherits ?? [])].some((p) => p && tableKey(p) === tableKey(qn)))));
   if (children) return 'the table has partitions or children';
-  if (columns.some((c) => c.identity || c.generated !== undefined)) return 'it is an identity or generated column';
-  if (columns.some((c) => c.default !== null && /nextval\(/i.test(c.default))) return 'its default draws from a sequence (serial): the sequence would move with the new column';
-  if (tables.some((t) => t.primaryKey?.columns.includes(column))) return 'it is part of the primary key (the foreign keys that reference it would have to change with it)';
-  if (tables.some((t) => t.foreignKeys.some((fk) => fk.columns.includes(column)))) return 'it is in a foreign key';
-  const referenced = [from, to].some((db) => db.schemas.some((s) => s.tables.some((t) => t.foreignKeys.some((fk) => tableKey(fk.refTable) === tableKey(qn) && fk.refColumns.includes(column)))));
-  if (referenced) return 'a foreign key references it';
+  if (columns.some((c) => c.generated !== undefined)) return 'it is a generated column';
+  if (columns[0].identity !== columns[1].identity) return 'it becomes or stops being an identity column in the same plan';
+  const keys = tables.map((t) => t.primaryKey && JSON.stringify([t.primaryKey.name, t.primaryKey.columns, t.primaryKey.include ?? []]));
+  if (tables.some((t) => t.primaryKey?.columns.includes(column)) && keys[0] !== keys[1]) return 'it is in a primary key that changes in the same plan';
+  const fk = foreignKeyObstacle(from, to, qn, column);
+  if (fk) return fk;
   if (tables.some((t) => t.exclusions.length)) return 'the table has an exclusion constraint';
   if (tables.some((t) => t.checks.some((c) => mentionsColumn(c.expression, column)))) return 'a CHECK constraint uses it (its expression would have to be rewritten for the new column)';
   if (tables.some((t) => t.indexes.some((i) => i.keys.some((k) => k.expression !== null && mentionsColumn(k.expression, column)) || (i.where !== null && mentionsColumn(i.where, column))))) {
@@ -262,8 +347,23 @@ export function planTransitions(transitions: Transitions, cast: Cast, options: T
     o.push({ sql: `CALL ${procedure}();`, reverse: null, phase: 'backfill', step: 'contract' });
   });
   for (const t of tables) add(t.columns[0].change, (o) => buildKeys(t, o));
+  const names = columnNames(transitions);
+  for (const k of transitions.buildForeignKeys) add(first, (o) => buildForeignKey(k, names, o));
   add(first, (o) => o.push({ sql: `DROP PROCEDURE ${procedure};`, reverse: createProcedure, phase: 'contract', step: 'contract' }));
-  for (const t of tables) add(t.columns[0].change, (o) => contract(t, cast, o));
+  // The contract in passes, so that its down (the reverse, in reverse order) finds every table in
+  // the same state at each step: foreign keys go before any key or column they use, keys are
+  // attached once every column has its final name, foreign keys get theirs last.
+  for (const t of tables) add(t.columns[0].change, (o) => stopSync(t, cast, o));
+  for (const k of transitions.dropForeignKeys) add(first, (o) => dropForeignKey(k, names, o));
+  for (const t of tables) add(t.columns[0].change, (o) => dropPrimaryKey(t, o));
+  for (const t of tables) add(t.columns[0].change, (o) => swapColumns(t, cast, o));
+  for (const t of tables) add(t.columns[0].change, (o) => attachKeys(t, transitions.buildForeignKeys, o));
+  for (const k of transitions.buildForeignKeys.filter((b) => b.during !== b.fk.name)) {
+    const table = name(k.table);
+    const rename = (a: string, b: string) => `ALTER TABLE ${table} RENAME CONSTRAINT ${quoteIdent(a)} TO ${quoteIdent(b)};`;
+    add(first, (o) => o.push({ sql: rename(k.during, k.fk.name), reverse: rename(k.fk.name, k.during), phase: 'contract', step: 'contract', lock: { level: 'ACCESS EXCLUSIVE', on: table } }));
+  }
+  for (const t of tables) add(t.columns[0].change, (o) => finish(t, o));
   return out;
 }
 
@@ -365,7 +465,9 @@ function backfillProcedure(procedure: string, tables: TableTransition[], cast: C
     const col = (c: string) => `t.${quoteIdent(c)}`;
     const set = t.columns.map((c) => `${quoteIdent(c.temp)} = ${cast(col(c.from.name), c.from.type, c.to.type)}`).join(', ');
     const todo = toFill(t);
-    const key = t.fromTable.primaryKey?.columns.length === 1 && t.toTable.primaryKey?.columns.length === 1 && t.fromTable.primaryKey.columns[0] === t.toTable.primaryKey.columns[0] ? t.fromTable.primaryKey.columns[0] : null;
+    const same = t.fromTable.primaryKey?.columns.length === 1 && t.toTable.primaryKey?.columns.length === 1 && t.fromTable.primaryKey.columns[0] === t.toTable.primaryKey.columns[0];
+    // The walk goes by the key as it is while the backfill runs: a key column in transition is still its old column.
+    const key = same ? (t.columns.find((c) => c.to.name === t.fromTable.primaryKey!.columns[0])?.from.name ?? t.fromTable.primaryKey!.columns[0]) : null;
     const pk = key && col(key);
     // The table's name is an argument of RAISE, never part of its format (a % in it would be read as a placeholder).
     const label = quoteLiteral(table);
@@ -405,7 +507,13 @@ function backfillProcedure(procedure: string, tables: TableTransition[], cast: C
 }
 
 /** The indexes and unique keys of `to` that use a transition's columns, built on the new columns. */
-function keysToBuild(t: TableTransition): { indexes: { index: Index; build: string }[]; uniques: { unique: UniqueConstraint; build: string }[] } {
+interface KeysToBuild {
+  indexes: { index: Index; build: string }[];
+  uniques: { unique: UniqueConstraint; build: string }[];
+  primaryKey?: { key: PrimaryKey; build: string };
+}
+
+function keysToBuild(t: TableTransition): KeysToBuild {
   const names = new Map(t.columns.map((c) => [c.to.name, c.temp]));
   const uses = (cols: string[]) => cols.some((c) => names.has(c));
   const inFrom = new Set([...t.fromTable.indexes.map((i) => i.name), ...t.fromTable.uniques.map((u) => u.name), t.fromTable.primaryKey?.name]);
@@ -415,17 +523,19 @@ function keysToBuild(t: TableTransition): { indexes: { index: Index; build: stri
     for (let i = 2; t.taken.has(candidate); i++) candidate = uniqueName(`${wanted}_new${i}`);
     return candidate;
   };
+  const key = t.toTable.primaryKey;
   return {
     indexes: t.toTable.indexes.filter((i) => uses(indexColumns(i))).map((index) => ({ index, build: free(index.name) })),
     uniques: t.toTable.uniques.filter((u) => uses([...u.columns, ...(u.include ?? [])])).map((unique) => ({ unique, build: free(unique.name) })),
+    ...(key && uses([...key.columns, ...(key.include ?? [])]) && { primaryKey: { key, build: free(key.name) } }),
   };
 }
 
 /** The index a unique key is made from, over the columns as `names` maps them. */
-function uniqueIndex(table: string, build: string, u: UniqueConstraint, names: Map<string, string>, concurrently: boolean): string {
+function uniqueIndex(table: string, build: string, u: UniqueConstraint | PrimaryKey, names: Map<string, string>, concurrently: boolean): string {
   const cols = (list: string[]) => list.map((c) => quoteIdent(names.get(c) ?? c)).join(', ');
   const include = u.include?.length ? ` INCLUDE (${cols(u.include)})` : '';
-  return `CREATE UNIQUE INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${quoteIdent(build)} ON ${table} (${cols(u.columns)})${include}${u.nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''};`;
+  return `CREATE UNIQUE INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${quoteIdent(build)} ON ${table} (${cols(u.columns)})${include}${'nullsNotDistinct' in u && u.nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''};`;
 }
 
 function buildKeys(t: TableTransition, out: Out): void {
@@ -434,12 +544,12 @@ function buildKeys(t: TableTransition, out: Out): void {
   const map = (cols: string[]) => cols.map((c) => names.get(c) ?? c);
   const lock = { level: 'SHARE UPDATE EXCLUSIVE' as LockLevel, on: table };
   const concurrently = (sql: string) => sql.replace(/^CREATE (UNIQUE )?INDEX /, (m) => `${m}CONCURRENTLY `);
-  const { indexes, uniques } = keysToBuild(t);
+  const { indexes, uniques, primaryKey } = keysToBuild(t);
   for (const { index, build } of indexes) {
     const copy: Index = { ...index, name: build, keys: index.keys.map((k) => (k.column !== null ? { ...k, column: names.get(k.column) ?? k.column } : k)), columns: map(index.columns), include: map(index.include) };
     out.push({ sql: concurrently(createIndex(table, copy)), reverse: `DROP INDEX CONCURRENTLY IF EXISTS ${qualifiedName(t.table.schema, build)};`, phase: 'concurrent', step: 'addIndex', scans: true, lock });
   }
-  for (const { unique, build } of uniques) {
+  for (const { unique, build } of [...uniques, ...(primaryKey ? [{ unique: primaryKey.key, build: primaryKey.build }] : [])]) {
     out.push({
       sql: uniqueIndex(table, build, unique, names, true),
       reverse: `DROP INDEX CONCURRENTLY IF EXISTS ${qualifiedName(t.table.schema, build)};`,
@@ -451,16 +561,90 @@ function buildKeys(t: TableTransition, out: Out): void {
   }
 }
 
-function contract(t: TableTransition, cast: Cast, out: Out): void {
+/** Column names while the transitions run: a column in transition by its new column's (temp) name, or by its old one's. */
+interface ColumnNames {
+  temp: (table: QualifiedName, columns: string[]) => string[];
+  old: (table: QualifiedName, columns: string[]) => string[];
+}
+
+function columnNames(transitions: Transitions): ColumnNames {
+  const find = (table: QualifiedName, column: string) => transitions.tables.find((t) => tableKey(t.table) === tableKey(table))?.columns.find((c) => c.to.name === column);
+  return {
+    temp: (table, columns) => columns.map((c) => find(table, c)?.temp ?? c),
+    old: (table, columns) => columns.map((c) => find(table, c)?.from.name ?? c),
+  };
+}
+
+/** `to`'s foreign key on the new columns: after the backfill and the unique indexes, NOT VALID in a migration of its own, validated in the next (the ADD's lock must not last the scan). */
+function buildForeignKey(k: Transitions['buildForeignKeys'][number], names: ColumnNames, out: Out): void {
+  const table = name(k.table);
+  const fk: ForeignKey = { ...k.fk, name: k.during, columns: names.temp(k.table, k.fk.columns), refColumns: names.temp(k.fk.refTable, k.fk.refColumns), notValid: false };
+  const drop = `ALTER TABLE ${table} DROP CONSTRAINT ${quoteIdent(k.during)};`;
+  const on = [...new Set([table, name(k.fk.refTable)])].join(' and ');
+  out.push({ sql: `ALTER TABLE ${table} ADD ${foreignKeyClause(fk)} NOT VALID;`, reverse: drop, phase: 'keys', step: 'addForeignKey', lock: { level: 'SHARE ROW EXCLUSIVE', on } });
+  if (k.fk.notValid) return;
+  out.push({
+    sql: `ALTER TABLE ${table} VALIDATE CONSTRAINT ${quoteIdent(k.during)};`,
+    reverse: `${drop}\nALTER TABLE ${table} ADD ${foreignKeyClause(fk)} NOT VALID;`,
+    phase: 'validate',
+    step: 'validate',
+    scans: true,
+    lock: { level: 'SHARE UPDATE EXCLUSIVE', on: table },
+  });
+}
+
+/** The contract opens by refusing to run before the backfill is done, then stops the dual write. */
+function stopSync(t: TableTransition, cast: Cast, out: Out): void {
   const table = name(t.table);
-  const lock = { level: 'ACCESS EXCLUSIVE' as LockLevel, on: table };
-  const col = (c: string) => `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(c)}`;
   const fn = qualifiedName(t.table.schema, syncName(t));
   // The old column goes: refuse while any value of it is not copied (the backfill did not run, or did not finish).
   const unfilled = `DO ${dollarQuoted(`BEGIN\n  IF EXISTS (SELECT FROM ${table} AS t WHERE ${toFill(t)}) THEN\n    RAISE EXCEPTION '%: rows are not backfilled yet: run the backfill migration first', ${quoteLiteral(table)};\n  END IF;\nEND`, 'check')};`;
   out.push({ sql: unfilled, reverse: null, phase: 'contract', step: 'contract' });
-  out.push({ sql: `DROP TRIGGER ${quoteIdent(syncName(t))} ON ${table};`, reverse: `CREATE TRIGGER ${quoteIdent(syncName(t))} BEFORE INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fn}();`, phase: 'contract', step: 'contract', lock });
+  out.push({ sql: `DROP TRIGGER ${quoteIdent(syncName(t))} ON ${table};`, reverse: `CREATE TRIGGER ${quoteIdent(syncName(t))} BEFORE INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fn}();`, phase: 'contract', step: 'contract', lock: { level: 'ACCESS EXCLUSIVE', on: table } });
   out.push({ sql: `DROP FUNCTION ${fn}();`, reverse: syncFunction(fn, t, cast), phase: 'contract', step: 'contract' });
+}
+
+/** `from`'s foreign key over an old column: PostgreSQL refuses to drop a referenced column; the down adds it back, validated. */
+function dropForeignKey(k: MovingForeignKey, names: ColumnNames, out: Out): void {
+  const table = name(k.table);
+  const old: ForeignKey = { ...k.fk, columns: names.old(k.table, k.fk.columns), refColumns: names.old(k.fk.refTable, k.fk.refColumns) };
+  const on = [...new Set([table, name(k.fk.refTable)])].join(' and ');
+  out.push({ sql: `ALTER TABLE ${table} DROP CONSTRAINT ${quoteIdent(k.fk.name)};`, reverse: `ALTER TABLE ${table} ADD ${foreignKeyClause(old)};`, phase: 'contract', step: 'contract', lock: { level: 'ACCESS EXCLUSIVE', on } });
+}
+
+/** `from`'s primary key over an old column: it goes before the column, `to`'s is attached from the index built concurrently. */
+function dropPrimaryKey(t: TableTransition, out: Out): void {
+  const key = t.fromTable.primaryKey;
+  const moving = new Set(t.columns.map((c) => c.to.name));
+  if (!key || ![...key.columns, ...(key.include ?? [])].some((c) => moving.has(c))) return;
+  const table = name(t.table);
+  const old = (cols: string[]) => cols.map((c) => quoteIdent(t.columns.find((x) => x.to.name === c)?.from.name ?? c)).join(', ');
+  const include = key.include?.length ? ` INCLUDE (${old(key.include)})` : '';
+  out.push({ sql: `ALTER TABLE ${table} DROP CONSTRAINT ${quoteIdent(key.name)};`, reverse: `ALTER TABLE ${table} ADD CONSTRAINT ${quoteIdent(key.name)} PRIMARY KEY (${old(key.columns)})${include};`, phase: 'contract', step: 'contract', lock: { level: 'ACCESS EXCLUSIVE', on: table } });
+}
+
+/**
+ * The new columns take the old ones' place: NOT NULL (proven by the validated CHECK), the
+ * identity or the owned sequence moved over, the old columns dropped, the new ones renamed.
+ */
+function swapColumns(t: TableTransition, cast: Cast, out: Out): void {
+  const table = name(t.table);
+  const lock = { level: 'ACCESS EXCLUSIVE' as LockLevel, on: table };
+  for (const c of t.columns) {
+    if (!c.to.notNull) continue;
+    const col = `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(c.temp)}`;
+    const check = quoteIdent(notNullCheck(t, c));
+    // PostgreSQL 12+ skips the scan: the validated CHECK proves it. (11 scans, under this lock.)
+    out.push({ sql: `${col} SET NOT NULL;`, reverse: `${col} DROP NOT NULL;`, phase: 'contract', step: 'contract', lock });
+    out.push({ sql: `ALTER TABLE ${table} DROP CONSTRAINT ${check};`, reverse: `ALTER TABLE ${table} ADD CONSTRAINT ${check} CHECK (${quoteIdent(c.temp)} IS NOT NULL);`, phase: 'contract', step: 'contract', lock });
+  }
+  for (const c of t.columns) {
+    if (c.from.identity) out.push({ sql: moveIdentity(table, c.from.name, c.temp, c.from.identity), reverse: moveIdentity(table, c.temp, c.from.name, c.from.identity), phase: 'contract', step: 'contract', lock });
+    const sequence = c.sequence && qualifiedName(c.sequence.schema, c.sequence.name);
+    const owner = (column: string) => `ALTER SEQUENCE ${sequence} OWNED BY ${table}.${quoteIdent(column)};`;
+    // DROP COLUMN drops the sequences the column owns.
+    if (sequence) out.push({ sql: owner(c.temp), reverse: owner(c.from.name), phase: 'contract', step: 'contract', lock: { level: 'ACCESS EXCLUSIVE', on: sequence } });
+  }
   // The old columns go with their indexes and unique keys; the down file puts them all back.
   const changed = t.columns.filter((c) => narrowingTypeChange(c.from.type, c.to.type));
   out.push({
@@ -476,34 +660,75 @@ function contract(t: TableTransition, cast: Cast, out: Out): void {
     const rename = `ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(c.temp)} TO ${quoteIdent(c.to.name)};`;
     out.push({ sql: `-- schemawise-ignore renaming-column -- no client uses the temporary name\n${rename}`, reverse: `ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(c.to.name)} TO ${quoteIdent(c.temp)};`, phase: 'contract', step: 'contract', lock });
   }
-  const { indexes, uniques } = keysToBuild(t);
-  for (const { index, build } of indexes) {
+  for (const { index, build } of keysToBuild(t).indexes) {
     if (build === index.name) continue;
     const [now, final] = [qualifiedName(t.table.schema, build), qualifiedName(t.table.schema, index.name)];
     out.push({ sql: `ALTER INDEX ${now} RENAME TO ${quoteIdent(index.name)};`, reverse: `ALTER INDEX ${final} RENAME TO ${quoteIdent(build)};`, phase: 'contract', step: 'contract', lock });
   }
-  for (const { unique, build } of uniques) {
+}
+
+/**
+ * An identity belongs to its column: dropped from the old one (its sequence with it) and added
+ * to the new one under the same sequence name, which then goes on from where the old one was.
+ * Names go through format() as arguments: a % in one would otherwise be read as a placeholder.
+ */
+function moveIdentity(table: string, from: string, to: string, kind: 'always' | 'by default'): string {
+  const body = [
+    'DECLARE',
+    `  sw_sequence text := pg_get_serial_sequence(${quoteLiteral(table)}, ${quoteLiteral(from)});`,
+    '  sw_last bigint;',
+    '  sw_called boolean;',
+    '  sw_step bigint;',
+    '  sw_cache bigint;',
+    'BEGIN',
+    "  EXECUTE format('SELECT last_value, is_called FROM %s', sw_sequence) INTO sw_last, sw_called;",
+    '  SELECT seqincrement, seqcache INTO sw_step, sw_cache FROM pg_sequence WHERE seqrelid = sw_sequence::regclass;',
+    `  ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(from)} DROP IDENTITY;`,
+    `  EXECUTE format('ALTER TABLE %s ALTER COLUMN %I ADD GENERATED ${kind.toUpperCase()} AS IDENTITY (SEQUENCE NAME %s INCREMENT BY %s CACHE %s)', ${quoteLiteral(table)}, ${quoteLiteral(to)}, sw_sequence, sw_step, sw_cache);`,
+    '  PERFORM setval(sw_sequence, sw_last, sw_called);',
+    'END',
+  ].join('\n');
+  return `DO ${dollarQuoted(body, 'identity')};`;
+}
+
+/**
+ * Unique keys and the primary key become constraints over the indexes built concurrently. A
+ * foreign key built on the new columns depends on that index: the down drops it first and
+ * adds it back once the index is built again.
+ */
+function attachKeys(t: TableTransition, foreignKeys: Transitions['buildForeignKeys'], out: Out): void {
+  const table = name(t.table);
+  const lock = { level: 'ACCESS EXCLUSIVE' as LockLevel, on: table };
+  const { uniques, primaryKey } = keysToBuild(t);
+  const attach = [...uniques.map(({ unique, build }) => ({ key: unique as UniqueConstraint | PrimaryKey, kind: 'UNIQUE', build })), ...(primaryKey ? [{ ...primaryKey, kind: 'PRIMARY KEY' }] : [])];
+  const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
+  for (const { key, kind, build } of attach) {
+    const dependents = foreignKeys.filter((k) => tableKey(k.fk.refTable) === tableKey(t.table) && sameSet(k.fk.refColumns, key.columns));
+    const reverse = [
+      ...dependents.map((k) => `ALTER TABLE ${name(k.table)} DROP CONSTRAINT ${quoteIdent(k.during)};`),
+      `ALTER TABLE ${table} DROP CONSTRAINT ${quoteIdent(key.name)};`,
+      uniqueIndex(table, build, key, new Map(), false),
+      ...dependents.map((k) => `ALTER TABLE ${name(k.table)} ADD ${foreignKeyClause({ ...k.fk, name: k.during, notValid: false })};`),
+    ];
     // USING INDEX renames the index to the constraint's name; DROP CONSTRAINT drops the index with it, so the down builds it again.
-    out.push({
-      sql: `ALTER TABLE ${table} ADD CONSTRAINT ${quoteIdent(unique.name)} UNIQUE USING INDEX ${quoteIdent(build)}${deferral(unique)};`,
-      reverse: `ALTER TABLE ${table} DROP CONSTRAINT ${quoteIdent(unique.name)};\n${uniqueIndex(table, build, unique, new Map(), false)}`,
-      phase: 'contract',
-      step: 'contract',
-      lock,
-    });
+    out.push({ sql: `ALTER TABLE ${table} ADD CONSTRAINT ${quoteIdent(key.name)} ${kind} USING INDEX ${quoteIdent(build)}${kind === 'UNIQUE' ? deferral(key as UniqueConstraint) : ''};`, reverse: reverse.join('\n'), phase: 'contract', step: 'contract', lock });
   }
+}
+
+/** What `to` says of the final columns beyond their type: default and comment. */
+function finish(t: TableTransition, out: Out): void {
+  const table = name(t.table);
+  const lock = { level: 'ACCESS EXCLUSIVE' as LockLevel, on: table };
   for (const c of t.columns) {
-    if (c.to.notNull) {
-      const check = quoteIdent(notNullCheck(t, c));
-      // PostgreSQL 12+ skips the scan: the validated CHECK proves it. (11 scans, under this lock.)
-      out.push({ sql: `${col(c.to.name)} SET NOT NULL;`, reverse: `${col(c.to.name)} DROP NOT NULL;`, phase: 'contract', step: 'contract', lock });
-      out.push({ sql: `ALTER TABLE ${table} DROP CONSTRAINT ${check};`, reverse: `ALTER TABLE ${table} ADD CONSTRAINT ${check} CHECK (${quoteIdent(c.to.name)} IS NOT NULL);`, phase: 'contract', step: 'contract', lock });
+    const col = `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(c.to.name)}`;
+    // An identity column has no default (the identity moved with swapColumns).
+    if (!c.to.identity) {
+      out.push(
+        c.to.default !== null
+          ? { sql: `${col} SET DEFAULT ${c.to.default};`, reverse: `${col} SET DEFAULT NULL;`, phase: 'contract', step: 'contract', lock }
+          : { sql: `${col} DROP DEFAULT;`, reverse: `${col} SET DEFAULT NULL;`, phase: 'contract', step: 'contract', lock },
+      );
     }
-    out.push(
-      c.to.default !== null
-        ? { sql: `${col(c.to.name)} SET DEFAULT ${c.to.default};`, reverse: `${col(c.to.name)} SET DEFAULT NULL;`, phase: 'contract', step: 'contract', lock }
-        : { sql: `${col(c.to.name)} DROP DEFAULT;`, reverse: `${col(c.to.name)} SET DEFAULT NULL;`, phase: 'contract', step: 'contract', lock },
-    );
     if (c.to.comment !== undefined) {
       const target = `COLUMN ${table}.${quoteIdent(c.to.name)}`;
       out.push({ sql: `COMMENT ON ${target} IS ${quoteLiteral(c.to.comment)};`, reverse: `COMMENT ON ${target} IS NULL;`, phase: 'contract', step: 'contract' });

@@ -10,11 +10,12 @@ import type { Change } from '../diff/changes.js';
  * held for the whole validation scan. `enums` comes first: a value added by ALTER TYPE … ADD
  * VALUE cannot be used (in a default, a CHECK) until its transaction has committed.
  * Expand → backfill → contract (plan-transition.ts) adds `backfill` (a CALL that commits per
- * batch, so outside a transaction) after `main`, and `contract` last: what drops the old
- * shape, to deploy once no client uses it.
+ * batch, so outside a transaction) after `main`, `keys` after `concurrent` (foreign keys on
+ * the new columns, NOT VALID: they need the backfill done and the new unique indexes built),
+ * and `contract` last: what drops the old shape, to deploy once no client uses it.
  */
-export type Phase = 'enums' | 'main' | 'backfill' | 'concurrent' | 'validate' | 'contract';
-export const PHASES: readonly Phase[] = ['enums', 'main', 'backfill', 'concurrent', 'validate', 'contract'];
+export type Phase = 'enums' | 'main' | 'backfill' | 'concurrent' | 'keys' | 'validate' | 'contract';
+export const PHASES: readonly Phase[] = ['enums', 'main', 'backfill', 'concurrent', 'keys', 'validate', 'contract'];
 
 export type HazardKind =
   | 'drop-schema'

@@ -3,7 +3,7 @@ import { PHASES, type Phase, type Plan, type PlannedStatement } from './plan-typ
 /** One migration of a plan: its up and down SQL, and whether a runner may wrap it in a transaction. */
 export interface RenderedMigration {
   phase: Phase;
-  /** Appended to the migration's name: `''`, `_enum_values`, `_backfill`, `_concurrent` (or `_concurrent_1`, …), `_validate`, `_contract`. */
+  /** Appended to the migration's name: `''`, `_enum_values`, `_backfill`, `_concurrent` (or `_concurrent_1`, …), `_keys`, `_validate`, `_contract`. */
   suffix: string;
   transactional: boolean;
   up: string;
@@ -32,6 +32,9 @@ const PHASE_NOTES: Record<Phase, string> = {
     'Runs OUTSIDE a transaction, one statement at a time (CONCURRENTLY refuses a transaction block):\n' +
     'dbmate: transaction:false; Flyway: executeInTransaction=false (its .conf file); psql -f runs it as is.\n' +
     'A failed CONCURRENTLY build leaves an INVALID index: the down file drops it (IF EXISTS).',
+  keys:
+    'Runs in one transaction, after the backfill and the concurrent builds: foreign keys on the new columns,\n' +
+    'added NOT VALID (new rows are checked at once; brief SHARE ROW EXCLUSIVE locks); the next migration validates them.',
   validate: 'Runs in one transaction, after the concurrent builds: validations scan under SHARE UPDATE EXCLUSIVE (writes go on).',
   backfill:
     'Runs OUTSIDE a transaction, as a single statement: the procedure commits after every batch, which\n' +
@@ -46,7 +49,7 @@ const PHASE_NOTES: Record<Phase, string> = {
     'the new columns, indexes and keys their final names. Each lock it takes is brief (no scan, no rewrite).',
 };
 
-const SUFFIX: Record<Phase, string> = { enums: '_enum_values', main: '', backfill: '_backfill', concurrent: '_concurrent', validate: '_validate', contract: '_contract' };
+const SUFFIX: Record<Phase, string> = { enums: '_enum_values', main: '', backfill: '_backfill', concurrent: '_concurrent', keys: '_keys', validate: '_validate', contract: '_contract' };
 
 /** The plan as numbered migrations, one per phase that has statements (the offline plan is one). */
 export function renderMigrations(plan: Plan, title: string, options: RenderOptions = {}): RenderedMigration[] {
