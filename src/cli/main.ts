@@ -6,6 +6,7 @@ import { registerInspect } from './commands/inspect.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerReview } from './commands/review.js';
 import { registerRules } from './commands/rules.js';
+import { registerSeed } from './commands/seed.js';
 
 
 const program = new Command('schemawise')
@@ -23,5 +24,6 @@ registerErd(program);
 registerReview(program);
 registerRules(program);
 registerMigrate(program);
+registerSeed(program);
 
 await program.parseAsync();

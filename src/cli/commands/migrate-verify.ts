@@ -2,10 +2,11 @@ import { Option, type Command } from 'commander';
 import { redactUrl } from '../../engine/server.js';
 import { SchemawiseError } from '../../errors.js';
 import { isDatabaseUrl } from '../../load/load-schema.js';
-import { readMigrationFolder, type MigrationConvention } from '../../migrations/read-migration-folder.js';
+import { readMigrationFolder } from '../../migrations/read-migration-folder.js';
 import { formatVerificationText, migrationLabel } from '../../verify/format-verification.js';
 import type { VerifyProgress, VerifyResult } from '../../verify/verify-migrations.js';
 import { colors as pc, stdoutColors } from '../colors.js';
+import { ProgressLine } from '../progress-line.js';
 import { EXIT, runAction } from '../run-action.js';
 
 interface VerifyCommandOptions {
@@ -76,7 +77,7 @@ Examples:
             databaseUrl: options.db,
             withData: options.withData,
             signal: controller.signal,
-            onProgress: progress && ((event) => progress.show(folder.convention, event)),
+            onProgress: progress && ((event: VerifyProgress) => progress.say(`[${event.index + 1}/${event.total}] ${migrationLabel(folder.convention, event.migration)} ${event.step}…`)),
           });
         } catch (error) {
           if (controller.signal.aborted) return EXIT_INTERRUPTED;
@@ -105,14 +106,3 @@ function reportRun(result: VerifyResult, options: VerifyCommandOptions, seconds:
 }
 
 /** `[3/12] 0003 add_users down…`, rewritten in place on a terminal. */
-class ProgressLine {
-  show(convention: MigrationConvention, event: VerifyProgress): void {
-    this.say(`[${event.index + 1}/${event.total}] ${migrationLabel(convention, event.migration)} ${event.step}…`);
-  }
-  say(text: string): void {
-    process.stderr.write(`\r\x1b[2K${pc.dim(text)}`);
-  }
-  clear(): void {
-    process.stderr.write('\r\x1b[2K');
-  }
-}
