@@ -212,8 +212,13 @@ function moveForeignKeys(changes: readonly Change[], from: Database, to: Databas
     return t && new Set(t.columns.map((c) => c.to.name));
   };
   const droppedTables = new Set(changes.flatMap((c) => (c.kind === 'drop-table' ? [`${c.schema}.${c.table.name}`] : [])));
-  const droppedKeys = new Set(changes.flatMap((c) => (c.kind === 'drop-constraint' && c.constraint.type === 'foreign-key' ? [`${tableKey(c.table)}.${c.constraint.value.name}`] : [])));
-  result.dropForeignKeys = foreignKeysUsing(from, moving).filter(({ table, fk }) => !droppedTables.has(tableKey(table)) && !droppedTables.has(tableKey(fk.refTable)) && !droppedKeys.has(`${tableKey(table)}.${fk.name}`));
+  const droppedColumns = new Set(changes.flatMap((c) => (c.kind === 'drop-column' ? [`${tableKey(c.table)}.${c.column.name}`] : [])));
+  // A key over a column the plan drops goes with the column; one on a dropped table with the table.
+  // Any other stays until the contract, even one `to` changes or removes: until then the old
+  // columns are the ones clients write, and their key keeps checking them.
+  result.dropForeignKeys = foreignKeysUsing(from, moving).filter(
+    ({ table, fk }) => !droppedTables.has(tableKey(table)) && !droppedTables.has(tableKey(fk.refTable)) && !fk.columns.some((c) => droppedColumns.has(`${tableKey(table)}.${c}`)),
+  );
   const dropped = new Set(result.dropForeignKeys.map(({ table, fk }) => `${tableKey(table)}.${fk.name}`));
   for (const { table, fk } of foreignKeysUsing(to, moving)) {
     // Constraint names are per table: while `from`'s key of the same name lives, the new one goes by another until the contract.
@@ -230,6 +235,7 @@ function moveForeignKeys(changes: readonly Change[], from: Database, to: Databas
     const key = 'table' in c && typeof c.table === 'object' ? `${tableKey(c.table as QualifiedName)}.` : '';
     if (c.kind === 'add-constraint' && c.constraint.type === 'foreign-key' && result.buildForeignKeys.some((b) => `${tableKey(b.table)}.${b.fk.name}` === `${key}${c.constraint.value.name}`)) result.handled.add(c);
     if (c.kind === 'rename-constraint' && c.constraintType === 'foreign-key' && dropped.has(`${key}${c.from}`)) result.handled.add(c);
+    if (c.kind === 'drop-constraint' && c.constraint.type === 'foreign-key' && dropped.has(`${key}${c.constraint.value.name}`)) result.handled.add(c);
   }
 }
 
@@ -272,6 +278,29 @@ function ownedSequence(db: Database, qn: QualifiedName, column: string): Qualifi
   return undefined;
 }
 
+/**
+ * A column in the INCLUDE list of a key a foreign key relies on: the key's index goes with the
+ * old column, and PostgreSQL refuses to drop it while the foreign key depends on it.
+ */
+function includedInReferencedKey(from: Database, to: Database, qn: QualifiedName, column: string): string | null {
+  for (const db of [from, to]) {
+    const table = findTable(db, qn);
+    if (!table) continue;
+    const keys = [
+      ...(table.primaryKey ? [{ name: table.primaryKey.name, columns: table.primaryKey.columns, include: table.primaryKey.include ?? [] }] : []),
+      ...table.uniques.map((u) => ({ name: u.name, columns: u.columns, include: u.include ?? [] })),
+      ...table.indexes.filter((i) => i.unique).map((i) => ({ name: i.name, columns: i.columns, include: i.include })),
+    ];
+    for (const key of keys.filter((k) => k.include.includes(column))) {
+      const users = db.schemas.flatMap((s) => s.tables.flatMap((t) => t.foreignKeys.filter((f) => tableKey(f.refTable) === tableKey(qn) && sameSet(referencedColumns(db, f), key.columns)).map((f) => `${qualifiedName(s.name, t.name)}.${f.name}`)));
+      if (users.length) return `it is an INCLUDE column of ${key.name}, which the foreign key ${users[0]} relies on`;
+    }
+  }
+  return null;
+}
+
+const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
+
 /** Why the foreign keys over a column cannot be rebuilt on the new column, or null. */
 function foreignKeyObstacle(from: Database, to: Database, qn: QualifiedName, column: string): string | null {
   const moving = (t: QualifiedName) => (tableKey(t) === tableKey(qn) ? new Set([column]) : undefined);
@@ -311,6 +340,8 @@ function obstacle(changes: readonly Change[], from: Database, to: Database, qn: 
   if (tables.some((t) => t.primaryKey?.columns.includes(column)) && keys[0] !== keys[1]) return 'it is in a primary key that changes in the same plan';
   const fk = foreignKeyObstacle(from, to, qn, column);
   if (fk) return fk;
+  const included = includedInReferencedKey(from, to, qn, column);
+  if (included) return included;
   if (tables.some((t) => t.exclusions.length)) return 'the table has an exclusion constraint';
   if (tables.some((t) => t.checks.some((c) => mentionsColumn(c.expression, column)))) return 'a CHECK constraint uses it (its expression would have to be rewritten for the new column)';
   if (tables.some((t) => t.indexes.some((i) => i.keys.some((k) => k.expression !== null && mentionsColumn(k.expression, column)) || (i.where !== null && mentionsColumn(i.where, column))))) {
@@ -353,10 +384,12 @@ export function planTransitions(transitions: Transitions, cast: Cast, options: T
   // The contract in passes, so that its down (the reverse, in reverse order) finds every table in
   // the same state at each step: foreign keys go before any key or column they use, keys are
   // attached once every column has its final name, foreign keys get theirs last.
+  // Every table's check first: each scans its table, which must not happen while another is locked.
+  for (const t of tables) add(t.columns[0].change, (o) => checkFilled(t, o));
   for (const t of tables) add(t.columns[0].change, (o) => stopSync(t, cast, o));
   for (const k of transitions.dropForeignKeys) add(first, (o) => dropForeignKey(k, names, o));
   for (const t of tables) add(t.columns[0].change, (o) => dropPrimaryKey(t, o));
-  for (const t of tables) add(t.columns[0].change, (o) => swapColumns(t, cast, o));
+  for (const t of tables) add(t.columns[0].change, (o) => swapColumns(t, cast, options.pgVersion, o));
   for (const t of tables) add(t.columns[0].change, (o) => attachKeys(t, transitions.buildForeignKeys, o));
   for (const k of transitions.buildForeignKeys.filter((b) => b.during !== b.fk.name)) {
     const table = name(k.table);
@@ -593,13 +626,17 @@ function buildForeignKey(k: Transitions['buildForeignKeys'][number], names: Colu
   });
 }
 
-/** The contract opens by refusing to run before the backfill is done, then stops the dual write. */
+/** The old column goes: the contract refuses to run while any value of it is not copied (the backfill did not run, or did not finish). */
+function checkFilled(t: TableTransition, out: Out): void {
+  const table = name(t.table);
+  const unfilled = `DO ${dollarQuoted(`BEGIN\n  IF EXISTS (SELECT FROM ${table} AS t WHERE ${toFill(t)}) THEN\n    RAISE EXCEPTION '%: rows are not backfilled yet: run the backfill migration first', ${quoteLiteral(table)};\n  END IF;\nEND`, 'check')};`;
+  out.push({ sql: unfilled, reverse: null, phase: 'contract', step: 'contract' });
+}
+
+/** The dual write stops: the contract's locks start here. */
 function stopSync(t: TableTransition, cast: Cast, out: Out): void {
   const table = name(t.table);
   const fn = qualifiedName(t.table.schema, syncName(t));
-  // The old column goes: refuse while any value of it is not copied (the backfill did not run, or did not finish).
-  const unfilled = `DO ${dollarQuoted(`BEGIN\n  IF EXISTS (SELECT FROM ${table} AS t WHERE ${toFill(t)}) THEN\n    RAISE EXCEPTION '%: rows are not backfilled yet: run the backfill migration first', ${quoteLiteral(table)};\n  END IF;\nEND`, 'check')};`;
-  out.push({ sql: unfilled, reverse: null, phase: 'contract', step: 'contract' });
   out.push({ sql: `DROP TRIGGER ${quoteIdent(syncName(t))} ON ${table};`, reverse: `CREATE TRIGGER ${quoteIdent(syncName(t))} BEFORE INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fn}();`, phase: 'contract', step: 'contract', lock: { level: 'ACCESS EXCLUSIVE', on: table } });
   out.push({ sql: `DROP FUNCTION ${fn}();`, reverse: syncFunction(fn, t, cast), phase: 'contract', step: 'contract' });
 }
@@ -627,7 +664,7 @@ function dropPrimaryKey(t: TableTransition, out: Out): void {
  * The new columns take the old ones' place: NOT NULL (proven by the validated CHECK), the
  * identity or the owned sequence moved over, the old columns dropped, the new ones renamed.
  */
-function swapColumns(t: TableTransition, cast: Cast, out: Out): void {
+function swapColumns(t: TableTransition, cast: Cast, pgVersion: number, out: Out): void {
   const table = name(t.table);
   const lock = { level: 'ACCESS EXCLUSIVE' as LockLevel, on: table };
   for (const c of t.columns) {
@@ -635,7 +672,7 @@ function swapColumns(t: TableTransition, cast: Cast, out: Out): void {
     const col = `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(c.temp)}`;
     const check = quoteIdent(notNullCheck(t, c));
     // PostgreSQL 12+ skips the scan: the validated CHECK proves it. (11 scans, under this lock.)
-    out.push({ sql: `${col} SET NOT NULL;`, reverse: `${col} DROP NOT NULL;`, phase: 'contract', step: 'contract', lock });
+    out.push({ sql: `${col} SET NOT NULL;`, reverse: `${col} DROP NOT NULL;`, phase: 'contract', step: 'contract', lock, scans: pgVersion < 12 });
     out.push({ sql: `ALTER TABLE ${table} DROP CONSTRAINT ${check};`, reverse: `ALTER TABLE ${table} ADD CONSTRAINT ${check} CHECK (${quoteIdent(c.temp)} IS NOT NULL);`, phase: 'contract', step: 'contract', lock });
   }
   for (const c of t.columns) {
@@ -669,7 +706,7 @@ function swapColumns(t: TableTransition, cast: Cast, out: Out): void {
 
 /**
  * An identity belongs to its column: dropped from the old one (its sequence with it) and added
- * to the new one under the same sequence name, which then goes on from where the old one was.
+ * to the new one under the same sequence name and options, going on from where the old one was.
  * Names go through format() as arguments: a % in one would otherwise be read as a placeholder.
  */
 function moveIdentity(table: string, from: string, to: string, kind: 'always' | 'by default'): string {
@@ -678,13 +715,21 @@ function moveIdentity(table: string, from: string, to: string, kind: 'always' | 
     `  sw_sequence text := pg_get_serial_sequence(${quoteLiteral(table)}, ${quoteLiteral(from)});`,
     '  sw_last bigint;',
     '  sw_called boolean;',
-    '  sw_step bigint;',
-    '  sw_cache bigint;',
+    '  sw pg_sequence;',
+    '  sw_top numeric;',
+    '  sw_options text;',
     'BEGIN',
     "  EXECUTE format('SELECT last_value, is_called FROM %s', sw_sequence) INTO sw_last, sw_called;",
-    '  SELECT seqincrement, seqcache INTO sw_step, sw_cache FROM pg_sequence WHERE seqrelid = sw_sequence::regclass;',
+    '  SELECT * INTO sw FROM pg_sequence WHERE seqrelid = sw_sequence::regclass;',
+    "  sw_options := format('INCREMENT BY %s CACHE %s START WITH %s', sw.seqincrement, sw.seqcache, sw.seqstart);",
+    "  -- A bound at the old type's default is left to the new type's: integer → bigint raises the ceiling.",
+    "  sw_top := CASE sw.seqtypid WHEN 'int2'::regtype THEN 32767 WHEN 'int4'::regtype THEN 2147483647 ELSE 9223372036854775807 END;",
+    // In parentheses: PL/pgSQL ends an IF condition at the first THEN, a CASE's included.
+    "  IF sw.seqmin <> (CASE WHEN sw.seqincrement > 0 THEN 1 ELSE -sw_top - 1 END) THEN sw_options := sw_options || format(' MINVALUE %s', sw.seqmin); END IF;",
+    "  IF sw.seqmax <> (CASE WHEN sw.seqincrement > 0 THEN sw_top ELSE -1 END) THEN sw_options := sw_options || format(' MAXVALUE %s', sw.seqmax); END IF;",
+    "  IF sw.seqcycle THEN sw_options := sw_options || ' CYCLE'; END IF;",
     `  ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(from)} DROP IDENTITY;`,
-    `  EXECUTE format('ALTER TABLE %s ALTER COLUMN %I ADD GENERATED ${kind.toUpperCase()} AS IDENTITY (SEQUENCE NAME %s INCREMENT BY %s CACHE %s)', ${quoteLiteral(table)}, ${quoteLiteral(to)}, sw_sequence, sw_step, sw_cache);`,
+    `  EXECUTE format('ALTER TABLE %s ALTER COLUMN %I ADD GENERATED ${kind.toUpperCase()} AS IDENTITY (SEQUENCE NAME %s %s)', ${quoteLiteral(table)}, ${quoteLiteral(to)}, sw_sequence, sw_options);`,
     '  PERFORM setval(sw_sequence, sw_last, sw_called);',
     'END',
   ].join('\n');
@@ -701,14 +746,13 @@ function attachKeys(t: TableTransition, foreignKeys: Transitions['buildForeignKe
   const lock = { level: 'ACCESS EXCLUSIVE' as LockLevel, on: table };
   const { uniques, primaryKey } = keysToBuild(t);
   const attach = [...uniques.map(({ unique, build }) => ({ key: unique as UniqueConstraint | PrimaryKey, kind: 'UNIQUE', build })), ...(primaryKey ? [{ ...primaryKey, kind: 'PRIMARY KEY' }] : [])];
-  const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
   for (const { key, kind, build } of attach) {
     const dependents = foreignKeys.filter((k) => tableKey(k.fk.refTable) === tableKey(t.table) && sameSet(k.fk.refColumns, key.columns));
     const reverse = [
       ...dependents.map((k) => `ALTER TABLE ${name(k.table)} DROP CONSTRAINT ${quoteIdent(k.during)};`),
       `ALTER TABLE ${table} DROP CONSTRAINT ${quoteIdent(key.name)};`,
       uniqueIndex(table, build, key, new Map(), false),
-      ...dependents.map((k) => `ALTER TABLE ${name(k.table)} ADD ${foreignKeyClause({ ...k.fk, name: k.during, notValid: false })};`),
+      ...dependents.map((k) => `ALTER TABLE ${name(k.table)} ADD ${foreignKeyClause({ ...k.fk, name: k.during })};`),
     ];
     // USING INDEX renames the index to the constraint's name; DROP CONSTRAINT drops the index with it, so the down builds it again.
     out.push({ sql: `ALTER TABLE ${table} ADD CONSTRAINT ${quoteIdent(key.name)} ${kind} USING INDEX ${quoteIdent(build)}${kind === 'UNIQUE' ? deferral(key as UniqueConstraint) : ''};`, reverse: reverse.join('\n'), phase: 'contract', step: 'contract', lock });
