@@ -33,3 +33,6 @@ export { verifyMigrations, type VerifyOptions, type VerifyResult, type VerifyPro
 export { modelDifferences, type ModelDifference } from './verify/model-differences.js';
 export { lintMigrations, type LintMigrationsInput, type LintMigrationsResult } from './lint/lint-migrations.js';
 export { MIGRATION_RULES } from './lint/migration-rules/index.js';
+export { planSeed, type SeedPlan, type SeedOptions, type TableSeed } from './seed/seed-plan.js';
+export { runSeed, type SeedReport, type SeedProgress, type RunSeedOptions } from './seed/run-seed.js';
+export { openSeedTarget, type SeedTarget } from './seed/seed-target.js';
