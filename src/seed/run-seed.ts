@@ -49,9 +49,11 @@ export async function runSeed(engine: Engine, plan: SeedPlan, options: RunSeedOp
   try {
     for (const t of plan.tables) {
       const start = performance.now();
+      // With --force, row numbers go on after the rows there: unique values are functions of them.
+      const offset = options.force ? (await engine.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${label(t.table)}`))[0].n : 0;
       for (let lo = 1; lo <= t.generate; lo += batch) {
         const hi = Math.min(t.generate, lo + batch - 1);
-        await run(engine, bind(t.insert), [lo, hi], t.table);
+        await run(engine, bind(t.insert), [offset + lo, offset + hi], t.table);
         options.onProgress?.({ table: t.table, done: hi, total: t.generate, step: 'insert' });
       }
       inserted += t.generate;

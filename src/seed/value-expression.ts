@@ -31,8 +31,8 @@ export type ValueResult = { sql: string; capacity?: number } | { error: string }
 /** A uniform double in [0, 1) from `g` and a salt: 52 bits of PostgreSQL's 64-bit integer hash. */
 export const uniform = (salt: number, row = 'g') => `((hashint8extended(${row}, ${salt}) & 4503599627370495)::float8 / 4503599627370496)`;
 
-/** 0 for the oldest row, 1 for the newest. */
-const position = (rows: number) => `(g::float8 / ${Math.max(rows, 1)})`;
+/** 0 for the oldest row, 1 for the newest (rows added after others by --force count as the newest). */
+const position = (rows: number) => `least(g::float8 / ${Math.max(rows, 1)}, 1)`;
 
 const TEXT = new Set(['text', 'character varying', 'character', 'bpchar', 'citext', 'name']);
 const INTEGER: Record<string, number> = { smallint: 32767, integer: 2147483647, bigint: 9007199254740991 };

@@ -8,17 +8,21 @@ export const serverUrl = process.env.SCHEMAWISE_TEST_DATABASE_URL;
  * A database of its own on the test server, so suites running side by side do not reset each
  * other's schemas: created on open, dropped (with any session left) on close.
  */
-export function serverDatabase(prefix: string): { open: () => Promise<Engine>; close: (engine?: Engine) => Promise<void> } {
+export function serverDatabase(prefix: string): { open: () => Promise<Engine>; close: (engine?: Engine) => Promise<void>; url: () => string } {
   const dbName = `${prefix}_${process.pid}`;
   let admin: Engine | undefined;
+  const url = () => {
+    const u = new URL(serverUrl!);
+    u.pathname = `/${dbName}`;
+    return u.toString();
+  };
   return {
+    url,
     async open() {
       admin = await connectServer(serverUrl!);
       await admin.exec(`DROP DATABASE IF EXISTS ${dbName}`);
       await admin.exec(`CREATE DATABASE ${dbName}`);
-      const u = new URL(serverUrl!);
-      u.pathname = `/${dbName}`;
-      return connectServer(u.toString());
+      return connectServer(url());
     },
     async close(engine) {
       await engine?.close();
