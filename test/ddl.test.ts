@@ -5,7 +5,7 @@ import type { Engine } from '../src/engine/engine.js';
 import { introspect } from '../src/engine/introspect.js';
 import { loadStatic } from '../src/load/load-schema.js';
 import { emptyDatabase, emptySchema, emptyTable } from '../src/model/empty.js';
-import type { Column, Database, ForeignKey, Index, Schema, Table } from '../src/model/types.js';
+import type { Column, Database, ForeignKey, Function as Routine, Index, Schema, Table, Trigger } from '../src/model/types.js';
 import { initNormalizer, normalizeForComparison } from '../src/model/normalize.js';
 import { toDDL } from '../src/report/ddl.js';
 import { qualifiedName, quoteIdent } from '../src/model/quote-ident.js';
@@ -272,24 +272,54 @@ describe('toDDL', () => {
     ]);
   });
 
-  it('lists functions and triggers as comments, since their bodies are not in the model', () => {
+  it('creates routines where what they use exists and what uses them follows, triggers last', () => {
+    const fn = (name: string, extra: Partial<Routine> = {}): Routine => ({ name, arguments: '', returns: 'integer', language: 'sql', kind: 'function', parameters: [], body: 'SELECT 1', ...extra });
     const db = database(
       schema('public', {
-        tables: [table('t', [col('id', 'integer')])],
+        tables: [table('t', [col('id', 'integer', { default: 'one()' })])],
+        domains: [{ name: 'positive', type: 'integer', notNull: false, default: null, checks: [{ name: 'positive_check', expression: 'is_positive(VALUE)' }] }],
+        views: [{ name: 'v', materialized: false, definition: 'SELECT 1 AS id', reads: [] }],
         functions: [
-          { name: 'touch', arguments: '', returns: 'trigger', language: 'plpgsql', kind: 'function' },
-          { name: 'archive', arguments: 'days integer', returns: '', language: 'sql', kind: 'procedure' },
+          fn('is_positive', { arguments: 'n integer', returns: 'boolean', parameters: [{ name: 'n', type: 'integer' }], body: 'SELECT n > 0' }),
+          fn('one', { parameters: [{ name: 'p', type: 'positive', default: '1' }], arguments: 'p positive' }),
+          fn('rows_of_v', { returns: 'SETOF v' }),
+          fn('touch', { returns: 'trigger', language: 'plpgsql', body: ' BEGIN RETURN NEW; END ' }),
+          fn('archive', { kind: 'procedure', returns: '', parameters: [{ name: 'days', type: 'integer' }], arguments: 'days integer', body: 'DELETE FROM t' }),
+          { name: 'total', arguments: 'integer', returns: 'bigint', language: 'internal', kind: 'aggregate' },
         ],
-        triggers: [{ name: 't_touch', table: { schema: 'public', name: 't' }, function: { schema: 'public', name: 'touch' }, timing: 'before', events: ['insert', 'update'], forEach: 'row' }],
+        triggers: [{ name: 't_touch', table: { schema: 'public', name: 't' }, function: { schema: 'public', name: 'touch' }, timing: 'before', events: ['insert', 'update'], forEach: 'row', columns: ['id'] }],
       }),
     );
     const out = groups(toDDL(db));
-    expect(out).toContain(
-      '-- function public.touch() returns trigger (not re-created: bodies are not in the model)\n-- procedure public.archive(days integer) (not re-created: bodies are not in the model)',
+    const at = (start: string) => out.findIndex((g) => g.startsWith(start));
+    // pg_dump's setting: bodies may name tables created later.
+    expect(out[0]).toBe('SET search_path TO public;\nSET check_function_bodies = false;');
+    expect(out[at('CREATE OR REPLACE FUNCTION public.is_positive')]).toBe('CREATE OR REPLACE FUNCTION public.is_positive(n integer)\n RETURNS boolean\n LANGUAGE sql\nAS $function$SELECT n > 0$function$;');
+    expect(at('CREATE OR REPLACE FUNCTION public.is_positive')).toBeLessThan(at('CREATE DOMAIN public.positive'));
+    expect(at('CREATE DOMAIN public.positive')).toBeLessThan(at('CREATE OR REPLACE FUNCTION public.one'));
+    expect(at('CREATE OR REPLACE FUNCTION public.one')).toBeLessThan(at('CREATE TABLE public.t'));
+    expect(at('CREATE OR REPLACE PROCEDURE public.archive(days integer)\n LANGUAGE sql\nAS $procedure$DELETE FROM t$procedure$;')).toBeLessThan(at('CREATE TABLE'));
+    // A view's row type in the signature: PostgreSQL needs the view first.
+    expect(at('CREATE OR REPLACE FUNCTION public.rows_of_v')).toBeGreaterThan(at('CREATE VIEW public.v'));
+    expect(out).toContain("-- aggregate public.total(integer) returns bigint (not re-created: the model keeps an aggregate's signature only)");
+    expect(out[out.length - 1]).toBe('CREATE TRIGGER t_touch BEFORE INSERT OR UPDATE OF id ON public.t FOR EACH ROW EXECUTE FUNCTION public.touch();');
+  });
+
+  it('shows a trigger as a comment when its function is not in the output, so the script still runs', () => {
+    const trigger = (name: string, fnSchema: string, fnName: string): Trigger => ({ name, table: { schema: 'public', name: 't' }, function: { schema: fnSchema, name: fnName }, timing: 'after', events: ['delete'], forEach: 'statement' });
+    const db = database(
+      schema('public', {
+        tables: [table('t', [col('id', 'integer')])],
+        // From a snapshot written before bodies were modelled.
+        functions: [{ name: 'old', arguments: '', returns: 'trigger', language: 'plpgsql', kind: 'function' }],
+        triggers: [trigger('t_audit', 'audit', 'record'), trigger('t_builtin', 'pg_catalog', 'suppress_redundant_updates_trigger'), trigger('t_old', 'public', 'old')],
+      }),
     );
-    expect(out[out.length - 1]).toBe(
-      '-- trigger t_touch before insert or update on public.t for each row executes public.touch() (not re-created: function bodies are not in the model)',
-    );
+    expect(groups(toDDL(db)).slice(-3)).toEqual([
+      '-- t_audit on public.t calls audit.record(), which is not in this output:\n-- CREATE TRIGGER t_audit AFTER DELETE ON public.t FOR EACH STATEMENT EXECUTE FUNCTION audit.record();',
+      'CREATE TRIGGER t_builtin AFTER DELETE ON public.t FOR EACH STATEMENT EXECUTE FUNCTION pg_catalog.suppress_redundant_updates_trigger();',
+      '-- t_old on public.t calls public.old(), which is not in this output:\n-- CREATE TRIGGER t_old AFTER DELETE ON public.t FOR EACH STATEMENT EXECUTE FUNCTION public.old();',
+    ]);
   });
 
   it('quotes comments as string constants, backslashes included', () => {
@@ -327,7 +357,8 @@ describe('toDDL on PostgreSQL: introspect, write the DDL, run it on an empty dat
   /** Back to an empty database: every user schema (and the extensions in it) dropped, public re-created. */
   async function reset(): Promise<void> {
     const schemas = await engine.query<{ name: string }>(`SELECT nspname AS name FROM pg_namespace WHERE nspname !~ '^pg_' AND nspname <> 'information_schema'`);
-    await engine.exec(`${schemas.map((s) => `DROP SCHEMA ${quoteIdent(s.name)} CASCADE;`).join('\n')}\nCREATE SCHEMA public;`);
+    // The DDL turns body checks off for the session: each case starts with PostgreSQL's default.
+    await engine.exec(`${schemas.map((s) => `DROP SCHEMA ${quoteIdent(s.name)} CASCADE;`).join('\n')}\nCREATE SCHEMA public;\nRESET check_function_bodies;`);
   }
 
   /** The model of the database `sql` creates, its DDL, and the model of the database that DDL creates. */
@@ -484,18 +515,57 @@ describe('toDDL on PostgreSQL: introspect, write the DDL, run it on an empty dat
     `);
   });
 
-  it('runs with functions and triggers in the model, which it lists but cannot re-create', async () => {
-    const { before, ddl, after } = await recreate(`
-      CREATE TABLE public.t (id integer, touched timestamp with time zone);
-      CREATE FUNCTION public.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.touched := now(); RETURN NEW; END $$;
-      CREATE TRIGGER t_touch BEFORE INSERT OR UPDATE ON public.t FOR EACH ROW EXECUTE FUNCTION public.touch();
-    `);
-    expect(ddl).toContain('-- function public.touch() returns trigger (not re-created: bodies are not in the model)');
-    expect(ddl).toContain('-- trigger t_touch before insert or update on public.t for each row executes public.touch()');
-    const [withRoutines] = before.schemas;
-    expect(withRoutines.functions).toHaveLength(1);
-    expect(withRoutines.triggers).toHaveLength(1);
-    expect(modelDiff(withoutStats({ ...before, schemas: [{ ...withRoutines, functions: [], triggers: [] }] }), withoutStats(after))).toEqual([]);
+  /**
+   * test/fixtures/routines.sql (every parameter mode and option, SETOF, RETURNS TABLE, a
+   * procedure, RETURN and BEGIN ATOMIC bodies, triggers spelled every way), plus routines that
+   * domains, defaults, CHECKs, generated columns, indexes and views call, overloads, and
+   * routines bound to a table's or a view's row type.
+   */
+  const ROUTINES = `${readFileSync(new URL('./fixtures/routines.sql', import.meta.url), 'utf8')}
+    CREATE FUNCTION is_even(n integer) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT n % 2 = 0 $$;
+    CREATE DOMAIN even_int AS integer CONSTRAINT even_int_check CHECK (is_even(VALUE));
+    CREATE FUNCTION half(e even_int) RETURNS integer LANGUAGE sql IMMUTABLE RETURN e / 2;
+    CREATE FUNCTION area(w integer, h integer) RETURNS integer LANGUAGE sql IMMUTABLE RETURN w * h;
+    CREATE FUNCTION area(r numeric) RETURNS numeric LANGUAGE sql IMMUTABLE RETURN 3.14 * r * r;
+    CREATE FUNCTION next_id() RETURNS integer LANGUAGE plpgsql AS $$ BEGIN RETURN (SELECT coalesce(max(id), 0) + 1 FROM shapes); END $$;
+    CREATE TABLE shapes (
+      id integer PRIMARY KEY DEFAULT next_id(),
+      w integer NOT NULL,
+      h integer NOT NULL,
+      n even_int,
+      a integer GENERATED ALWAYS AS (area(w, h)) STORED,
+      CONSTRAINT shapes_small CHECK (area(w, h) < 1000)
+    );
+    CREATE INDEX shapes_area ON shapes (area(w::numeric));
+    CREATE VIEW big_shapes AS SELECT id, w, h, area(w, h) AS a FROM shapes WHERE area(w, h) > 10;
+    CREATE FUNCTION biggest() RETURNS SETOF big_shapes LANGUAGE sql STABLE AS $$ SELECT * FROM big_shapes ORDER BY a DESC $$;
+    CREATE FUNCTION perimeter(s shapes) RETURNS integer LANGUAGE sql IMMUTABLE RETURN 2 * (s.w + s.h);
+    CREATE FUNCTION shape_count() RETURNS bigint LANGUAGE sql STABLE BEGIN ATOMIC SELECT count(*) FROM big_shapes; END;
+    CREATE PROCEDURE clear_shapes(keep integer DEFAULT 0) LANGUAGE sql BEGIN ATOMIC DELETE FROM shapes WHERE id > keep; END;
+    CREATE FUNCTION big_shapes_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO shapes (w, h) VALUES (NEW.w, NEW.h); RETURN NEW; END $$;
+    CREATE TRIGGER big_shapes_insert INSTEAD OF INSERT ON big_shapes FOR EACH ROW EXECUTE FUNCTION big_shapes_insert();
+    CREATE TRIGGER shapes_truncate AFTER TRUNCATE ON shapes FOR EACH STATEMENT EXECUTE FUNCTION audit.record('warn');
+    CREATE TRIGGER shapes_new AFTER INSERT ON shapes REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION audit.record();
+  `;
+
+  it('re-creates functions, procedures and triggers, each after what it needs and before what calls it', async () => {
+    const ddl = await roundTrip(ROUTINES);
+    expect(ddl.startsWith('SET search_path TO public;\nSET check_function_bodies = false;\n')).toBe(true);
+    expect(ddl).not.toMatch(/^--/m);
+    expect(ddl.match(/^CREATE OR REPLACE (FUNCTION|PROCEDURE)/gm)).toHaveLength(19);
+    expect(ddl.match(/^CREATE (CONSTRAINT )?TRIGGER/gm)).toHaveLength(6);
+  });
+
+  it('re-creates functions, procedures and triggers from a script\'s static model', async () => {
+    const model = (await loadStatic([{ file: 'routines.sql', sql: ROUTINES }])).database;
+    await reset();
+    await engine.exec(ROUTINES);
+    const expected = (await introspect(engine)).database;
+    await reset();
+    await engine.exec(toDDL(model));
+    const actual = (await introspect(engine)).database;
+    expect(modelDiff(normalizeForComparison(expected), normalizeForComparison(actual))).toEqual([]);
+    expect(modelDiff(withoutStats(expected), withoutStats(actual))).toEqual([]);
   });
 
   it('re-creates the database of a script from its static model (inspect schema.sql --format sql)', async () => {

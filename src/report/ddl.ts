@@ -2,11 +2,13 @@
  * The DDL that re-creates a model on an empty PostgreSQL 15+ database
  * (`schemawise inspect --format sql`).
  *
- * Order: schemas, extensions, types, sequences, tables (parents before partitions and
- * inheritance children), function signatures as comments, views (read views first), indexes,
- * foreign keys (last, so cycles and self-references need no special case), triggers as
- * comments, then COMMENT ON statements. Within a step, objects keep model order unless
- * one depends on another.
+ * Order: schemas, extensions, enums, routines, domains and composite types, sequences,
+ * routines whose signature uses those types or whose body is SQL-standard, tables (parents
+ * before partitions and inheritance children), views (read views first), routines bound to
+ * tables or views, indexes, foreign keys (last, so cycles and self-references need no special
+ * case), triggers, then COMMENT ON statements. Within a step, objects keep model order unless
+ * one depends on another. Routines are created as pg_dump creates them, under
+ * `SET check_function_bodies = false` (see `routineStages`).
  *
  * A partition is written as `PARTITION OF` with only what its parent does not explain:
  * PostgreSQL gives every partition the parent's columns, defaults, inherited CHECKs, keys,
@@ -34,6 +36,8 @@ import type {
   View,
 } from '../model/types.js';
 import { qualifiedName, quoteIdent } from '../model/quote-ident.js';
+import { collationSql } from '../model/collation.js';
+import { boundToRelations, signatureTypes } from '../model/routine-binding.js';
 
 export interface DDLOptions {
   /** Text written first, as `--` comment lines (e.g. where the model came from). */
@@ -65,22 +69,30 @@ export function toDDL(db: Database, options: DDLOptions = {}): string {
   };
   const orderedTables = dependencyOrder([...tables.values()], nameOf, (t) => parentsOf(t.object).map(nameOf));
   const sequences = all((s) => s.sequences);
+  const types = orderedTypes(all((s) => s.domains), all((s) => s.compositeTypes));
+  const routines = routineStages(db, all((s) => s.functions), types);
+  const createRoutine = (r: Located<Routine>) => createFunction(nameOf(r), r.object);
 
   const groups: string[] = [];
   if (options.header) groups.push(options.header.trimEnd().split('\n').map((line) => `-- ${line}`.trimEnd()).join('\n'));
-  groups.push(`SET search_path TO public;`);
+  // A quoted body is not checked when its routine is created, as in pg_dump's output: it may
+  // name tables, and routines, the script creates later.
+  const writesRoutines = routines.beforeTypes.length + routines.beforeTables.length + routines.afterViews.length > 0;
+  groups.push(['SET search_path TO public;', ...(writesRoutines ? [UNCHECKED_BODIES] : [])].join('\n'));
 
   for (const schema of db.schemas) if (schema.name !== 'public') groups.push(`CREATE SCHEMA ${quoteIdent(schema.name)};`);
   for (const ext of db.extensions) groups.push(`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(ext.name)} WITH SCHEMA ${quoteIdent(ext.schema)};`);
 
   for (const e of all((s) => s.enums)) groups.push(`CREATE TYPE ${nameOf(e)} AS ENUM (${e.object.values.map(quoteLiteral).join(', ')});`);
-  for (const t of orderedTypes(all((s) => s.domains), all((s) => s.compositeTypes))) {
+  groups.push(...routines.beforeTypes.map(createRoutine));
+  for (const t of types) {
     groups.push(isDomain(t.object) ? createDomain(nameOf(t), t.object) : createComposite(nameOf(t), t.object));
   }
 
   // Every sequence exists before the tables: a `nextval('s'::regclass)` default resolves `s`
   // when the table is created. (An identity column's sequence is its own, not in the model.)
   for (const q of sequences) groups.push(`CREATE SEQUENCE ${nameOf(q)} AS ${q.object.type};`);
+  groups.push(...routines.beforeTables.map(createRoutine));
 
   for (const t of orderedTables) {
     const parents = parentsOf(t.object);
@@ -98,13 +110,12 @@ export function toDDL(db: Database, options: DDLOptions = {}): string {
     groups.push(statements.join('\n'));
   }
 
-  const functions = all((s) => s.functions);
-  if (functions.length) groups.push(functions.map(functionComment).join('\n'));
-
   const views = all((s) => s.views);
   for (const v of dependencyOrder(views, (v) => qualifiedName(v.schema, v.object.name), (v) => v.object.reads.map((qn) => qualifiedName(qn.schema, qn.name)))) {
     groups.push(`CREATE ${v.object.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${nameOf(v)} AS\n${viewQuery(v.object)};`);
   }
+  groups.push(...routines.afterViews.map(createRoutine));
+  if (routines.listed.length) groups.push(routines.listed.map(routineComment).join('\n'));
 
   for (const t of orderedTables) {
     const parent = t.object.partitionOf && tableAt(t.object.partitionOf.parent);
@@ -129,8 +140,7 @@ export function toDDL(db: Database, options: DDLOptions = {}): string {
     }
   }
 
-  const triggers = all((s) => s.triggers);
-  if (triggers.length) groups.push(triggers.map(({ object }) => triggerComment(object)).join('\n'));
+  for (const { object } of all((s) => s.triggers)) groups.push(triggerStatement(object, db));
 
   groups.push(...comments(db));
   return groups.join('\n\n') + '\n';
@@ -163,12 +173,13 @@ function dependencyOrder<T>(items: T[], key: (item: T) => string, dependsOn: (it
  * Enums need no ordering: they are written first and depend on nothing.
  */
 function orderedTypes(domains: Located<Domain>[], composites: Located<CompositeType>[]): Located<Domain | CompositeType>[] {
-  // The spelling format_type gives the type in the model: unqualified in public.
-  const spelling = (t: Located<{ name: string }>) => (t.schema === 'public' ? quoteIdent(t.object.name) : nameOf(t));
   const baseType = (type: string) => type.replace(/(\[\])+$/, '');
   const types: Located<Domain | CompositeType>[] = [...domains, ...composites];
-  return dependencyOrder(types, spelling, (t) => (isDomain(t.object) ? [baseType(t.object.type)] : t.object.attributes.map((a) => baseType(a.type))));
+  return dependencyOrder(types, typeSpelling, (t) => (isDomain(t.object) ? [baseType(t.object.type)] : t.object.attributes.map((a) => baseType(a.type))));
 }
+
+/** The spelling format_type gives a type in the model: unqualified in public. */
+const typeSpelling = (t: Located<{ name: string }>) => (t.schema === 'public' ? quoteIdent(t.object.name) : nameOf(t));
 
 const isDomain = (t: Domain | CompositeType): t is Domain => 'checks' in t;
 
@@ -249,7 +260,7 @@ function columnOrExpression(table: Table, key: string): string {
 
 export function columnDefinition(c: Column): string {
   const parts = [quoteIdent(c.name), c.type];
-  if (c.collation) parts.push(`COLLATE ${quoteIdent(c.collation)}`);
+  if (c.collation) parts.push(`COLLATE ${collationSql(c.collation)}`);
   if (c.identity) parts.push(`GENERATED ${c.identity.toUpperCase()} AS IDENTITY`);
   // PostgreSQL 18's VIRTUAL generated columns are not told apart in the model; STORED is
   // the only kind PostgreSQL 15-17 have.
@@ -340,7 +351,7 @@ export function createIndex(table: string, index: Index): string {
 
 function indexKey(k: IndexKey): string {
   const parts = [k.column !== null ? quoteIdent(k.column) : `(${k.expression})`];
-  if (k.collation) parts.push(`COLLATE ${quoteIdent(k.collation)}`);
+  if (k.collation) parts.push(`COLLATE ${collationSql(k.collation)}`);
   if (k.opclass) parts.push(k.opclass);
   if (k.order === 'desc') parts.push('DESC');
   if (k.nulls) parts.push(`NULLS ${k.nulls.toUpperCase()}`);
@@ -425,15 +436,67 @@ export function createTrigger(t: Trigger): string {
   return `${parts.filter(Boolean).join(' ')};`;
 }
 
-function functionComment({ schema, object: f }: Located<Routine>): string {
-  const returns = f.kind === 'procedure' ? '' : ` returns ${f.returns}`;
-  return `-- ${f.kind} ${qualifiedName(schema, f.name)}(${f.arguments})${returns} (not re-created: bodies are not in the model)`;
+const UNCHECKED_BODIES = 'SET check_function_bodies = false;';
+
+/** Where `toDDL` creates each routine. */
+interface RoutineStages {
+  /** Quoted bodies whose signatures use no domain or composite type: a domain's CHECK or DEFAULT may call them. */
+  beforeTypes: Located<Routine>[];
+  /** The others not bound to relations: table defaults, CHECKs, generated columns and indexes may call them. */
+  beforeTables: Located<Routine>[];
+  /** Those PostgreSQL binds to tables or views when they are created (see `boundToRelations`). */
+  afterViews: Located<Routine>[];
+  /** Aggregates (the model keeps their signatures only) and routines of a snapshot written before bodies were: listed as comments. */
+  listed: Located<Routine>[];
 }
 
-function triggerComment(tr: Trigger): string {
-  const on = qualifiedName(tr.table.schema, tr.table.name);
-  const fn = qualifiedName(tr.function.schema, tr.function.name);
-  return `-- trigger ${quoteIdent(tr.name)} ${tr.timing} ${tr.events.join(' or ')} on ${on} for each ${tr.forEach} executes ${fn}() (not re-created: function bodies are not in the model)`;
+/**
+ * With check_function_bodies off a quoted body binds nothing when it is created, so only its
+ * signature's types must exist. A SQL-standard body (`RETURN`, `BEGIN ATOMIC`) is parsed and
+ * bound at once whatever the setting: it comes after the quoted routines it may call, the
+ * sequences it may name, and, when it reads a relation, after the tables and views.
+ */
+function routineStages(db: Database, routines: Located<Routine>[], types: Located<Domain | CompositeType>[]): RoutineStages {
+  const typeNames = new Set(types.map(typeSpelling));
+  const stages: RoutineStages = { beforeTypes: [], beforeTables: [], afterViews: [], listed: [] };
+  const quotedFirst = [...routines.filter((r) => !r.object.sqlStandardBody), ...routines.filter((r) => r.object.sqlStandardBody)];
+  for (const r of quotedFirst) {
+    const fn = r.object;
+    if (!recreatable(fn)) stages.listed.push(r);
+    else if (boundToRelations(fn, db)) stages.afterViews.push(r);
+    else if (fn.sqlStandardBody || signatureTypes(fn).some((t) => typeNames.has(t))) stages.beforeTables.push(r);
+    else stages.beforeTypes.push(r);
+  }
+  return stages;
+}
+
+const recreatable = (fn: Routine) => fn.kind !== 'aggregate' && fn.body !== undefined;
+
+function routineComment({ schema, object: f }: Located<Routine>): string {
+  const returns = f.kind === 'procedure' ? '' : ` returns ${f.returns}`;
+  const why = f.kind === 'aggregate' ? "the model keeps an aggregate's signature only" : 'this model has no body for it';
+  return `-- ${f.kind} ${qualifiedName(schema, f.name)}(${f.arguments})${returns} (not re-created: ${why})`;
+}
+
+/**
+ * CREATE TRIGGER, or, when its function is known not to be in the script (a schema left out
+ * with --schema, an old snapshot without bodies), the statement shown as a comment so that the
+ * script still runs.
+ */
+function triggerStatement(t: Trigger, db: Database): string {
+  if (!triggerFunctionMissing(t, db)) return createTrigger(t);
+  const fn = qualifiedName(t.function.schema, t.function.name);
+  return `-- ${quoteIdent(t.name)} on ${qualifiedName(t.table.schema, t.table.name)} calls ${fn}(), which is not in this output:\n-- ${createTrigger(t)}`;
+}
+
+function triggerFunctionMissing(t: Trigger, db: Database): boolean {
+  const { schema, name } = t.function;
+  const inModel = db.schemas.find((s) => s.name === schema);
+  // A schema outside the model holds built-in or extension functions, or was filtered out.
+  if (!inModel) return schema !== 'pg_catalog' && !db.extensions.some((e) => e.schema === schema);
+  // Absent from a schema in the model: an extension's function, which the extension creates.
+  const fn = inModel.functions.find((f) => f.name === name && f.arguments === '');
+  return fn !== undefined && !recreatable(fn);
 }
 
 function comments(db: Database): string[] {
