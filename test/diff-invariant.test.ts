@@ -24,11 +24,11 @@ describe.each(DIFF_CASES.map((c) => [c.name, c] as const))('%s', (_, c) => {
   it('finds the expected changes', async () => {
     const from = (await loadStatic([{ file: 'from.sql', sql: c.from }])).database;
     const to = (await loadStatic([{ file: 'to.sql', sql: c.to }])).database;
-    expect(diffModels(from, to).changes.map((x) => x.kind).sort()).toEqual([...c.kinds].sort());
+    expect(diffModels(from, to, c.renames).changes.map((x) => x.kind).sort()).toEqual([...c.kinds].sort());
   });
 
   it.each([['online', false], ['offline', true]] as const)('round-trips %s on the embedded engine', async (_, offline) => {
-    const result = await roundTrip(engine, c.from, c.to, { offline });
+    const result = await roundTrip(engine, c.from, c.to, { offline, renames: c.renames, pgVersion: c.pgVersion });
     expect(result.upDifferences, result.migrations.map((m) => m.up).join('\n')).toEqual([]);
     expect(result.downDifferences, result.migrations.map((m) => m.down).join('\n')).toEqual([]);
   });
@@ -43,8 +43,10 @@ describe.runIf(!!serverUrl)('on the PostgreSQL server', () => {
   }, 60_000);
   afterAll(() => database.close(server));
 
-  it.each(DIFF_CASES.flatMap((c) => [[c.name, 'online', c] as const, [c.name, 'offline', c] as const]))('%s round-trips %s', async (_, mode, c) => {
-    const result = await roundTrip(server, c.from, c.to, { offline: mode === 'offline' });
+  it.for(DIFF_CASES.flatMap((c) => [[c.name, 'online', c] as const, [c.name, 'offline', c] as const]))('%s round-trips %s', async ([, mode, c], context) => {
+    // A plan for a newer PostgreSQL than the server's uses statements the server does not have.
+    if (c.pgVersion && Number((await server.query<{ server_version_num: string }>('SHOW server_version_num'))[0].server_version_num) < c.pgVersion * 10000) return context.skip();
+    const result = await roundTrip(server, c.from, c.to, { offline: mode === 'offline', renames: c.renames, pgVersion: c.pgVersion });
     expect(result.upDifferences, result.migrations.map((m) => m.up).join('\n')).toEqual([]);
     expect(result.downDifferences, result.migrations.map((m) => m.down).join('\n')).toEqual([]);
   });

@@ -68,7 +68,11 @@ export type Change =
   | { kind: 'drop-constraint'; table: QualifiedName; constraint: Constraint }
   | { kind: 'add-index'; table: QualifiedName; index: Index }
   | { kind: 'drop-index'; table: QualifiedName; index: Index }
-  | { kind: 'attach-partition'; table: QualifiedName; parent: QualifiedName; bound: string }
+  /**
+   * `created`: the clones of the parent's keys, foreign keys and indexes ATTACH creates (it
+   * adopts the table's equivalents); DETACH leaves them, so the way back drops them.
+   */
+  | { kind: 'attach-partition'; table: QualifiedName; parent: QualifiedName; bound: string; created?: { constraints: string[]; indexes: string[] } }
   | { kind: 'detach-partition'; table: QualifiedName; parent: QualifiedName; bound: string }
   | { kind: 'create-view'; schema: string; view: View }
   | { kind: 'drop-view'; schema: string; view: View }

@@ -4,6 +4,8 @@ import type { Column, Database, Function, QualifiedName, Schema, Table, Trigger,
 import type { Change, ColumnAspect, Constraint, DiffResult, Renames, RenameSuggestion } from './changes.js';
 import { applyRenames } from './apply-renames.js';
 import { ownParts } from './own-parts.js';
+import { partitionCopies } from './partition-copies.js';
+import { relationNames } from '../lint/model-walk.js';
 
 const COLUMN_ASPECTS: ColumnAspect[] = ['type', 'default', 'notNull', 'identity', 'generated', 'collation'];
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -20,11 +22,12 @@ const triggerKey = (t: Trigger): string => `${t.table.schema}.${t.table.name}.${
  * Needs the parser loaded (`initNormalizer`).
  */
 export function diffModels(from: Database, to: Database, renames: Renames = { tables: new Map(), columns: new Map() }): DiffResult {
-  const a = applyRenames(normalizeForComparison(from), renames);
-  const b = normalizeForComparison(to);
   // Compared normalised, but planned from the originals: normalising drops casts and the
-  // object's own schema from expressions, which would not run as written.
+  // object's own schema from expressions, which would not run as written. Renamed first: the
+  // texts renames rewrite are then normalised like `to`'s.
   const originalFrom = applyRenames(structuredClone(from), renames);
+  const a = normalizeForComparison(originalFrom);
+  const b = normalizeForComparison(to);
   const originals = new WeakMap<object, object>();
   pairUp(a, originalFrom, originals);
   pairUp(b, to, originals);
@@ -245,12 +248,11 @@ function diffSchema(sa: Schema, sb: Schema, models: Models, changes: Change[], n
     const old = tablesA.get(t.name);
     const qn = { schema, name: t.name };
     if (!old) {
-      changes.push({ kind: 'create-table', schema, table: t });
-      if (t.comment !== undefined) changes.push({ kind: 'set-comment', target: { type: 'table', table: qn }, to: t.comment });
-      for (const c of t.columns) if (c.comment !== undefined) changes.push({ kind: 'set-comment', target: { type: 'column', table: qn, column: c.name }, to: c.comment });
+      changes.push({ kind: 'create-table', schema, table: t }, ...tableComments(qn, t));
     } else if (!same(old.partitioning, t.partitioning)) {
       // The partition key cannot be altered: the table is re-created (its data must be moved by hand).
-      changes.push({ kind: 'drop-table', schema, table: old }, { kind: 'create-table', schema, table: t });
+      // The new table starts without comments; the drop's reverse puts the old ones back.
+      changes.push({ kind: 'drop-table', schema, table: old }, { kind: 'create-table', schema, table: t }, ...tableComments(qn, t));
     } else {
       diffTable(qn, old, t, models, changes);
     }
@@ -303,6 +305,14 @@ function replaceable(from: Function, to: Function): boolean {
   );
 }
 
+/** The comments of a table created by the plan (on it and its columns). */
+function tableComments(qn: QualifiedName, t: Table): Change[] {
+  return [
+    ...(t.comment !== undefined ? [{ kind: 'set-comment' as const, target: { type: 'table' as const, table: qn }, to: t.comment }] : []),
+    ...t.columns.flatMap((c) => (c.comment !== undefined ? [{ kind: 'set-comment' as const, target: { type: 'column' as const, table: qn, column: c.name }, to: c.comment }] : [])),
+  ];
+}
+
 function viewComment(schema: string, view: { name: string; materialized: boolean; comment?: string }, from: { comment?: string } | undefined): Change[] {
   if (view.comment === from?.comment) return [];
   return [{ kind: 'set-comment', target: { type: 'view', view: { schema, name: view.name }, materialized: view.materialized }, from: from?.comment, to: view.comment }];
@@ -328,18 +338,24 @@ function pairs<T extends { name: string }>(
 function diffTable(qn: QualifiedName, a: Table, b: Table, models: Models, changes: Change[]): void {
   const parentA = parentOf(a, models.tablesA);
   const parentB = parentOf(b, models.tablesB);
-  const ownA = ownParts(a, parentA);
+  // Attached or detached: the columns stay; they are only owned differently. DETACH leaves
+  // the table its clones of the parent's parts; ATTACH adopts its equivalents of the new
+  // parent's and creates the rest (the clones, which the down file drops after DETACH).
+  const moved = !same(a.partitionOf?.parent, b.partitionOf?.parent);
+  const table = moved ? detached(qn, a, parentA, models) : a;
+  const parent = moved ? parentAtAttach(b, parentB, models) : undefined;
+  const ownA = moved ? { ...ownParts(parent ? { ...table, partitionOf: b.partitionOf } : table, parent ? [parent] : []), columns: a.columns } : ownParts(a, parentA);
   const ownB = ownParts(b, parentB);
-  // Attached or detached: the columns stay; they are only owned differently.
-  if (!same(a.partitionOf?.parent, b.partitionOf?.parent)) {
-    ownA.columns = a.columns;
-    ownB.columns = b.columns;
-  }
+  if (moved) ownB.columns = b.columns;
+  const clones = parent && partitionCopies(table, parent, relationTaken(models, qn.schema));
 
   if (!!a.unlogged !== !!b.unlogged) changes.push({ kind: 'set-unlogged', table: qn, unlogged: !!b.unlogged });
   if (!same(a.partitionOf, b.partitionOf)) {
     if (a.partitionOf) changes.push({ kind: 'detach-partition', table: qn, parent: a.partitionOf.parent, bound: a.partitionOf.bound });
-    if (b.partitionOf) changes.push({ kind: 'attach-partition', table: qn, parent: b.partitionOf.parent, bound: b.partitionOf.bound });
+    if (b.partitionOf) {
+      const created = clones && { constraints: [...clones.foreignKeys, ...clones.exclusions, ...clones.uniques, clones.primaryKey].flatMap((c) => (c ? [c.name] : [])), indexes: clones.indexes.map((i) => i.name) };
+      changes.push({ kind: 'attach-partition', table: qn, parent: b.partitionOf.parent, bound: b.partitionOf.bound, ...(created && { created }) });
+    }
   }
 
   const colsA = byName(ownA.columns);
@@ -385,6 +401,39 @@ function diffTable(qn: QualifiedName, a: Table, b: Table, models: Models, change
     drop: (index) => changes.push({ kind: 'drop-index', table: qn, index }),
     alter: (from, to) => changes.push({ kind: 'drop-index', table: qn, index: from }, { kind: 'add-index', table: qn, index: to }),
   });
+}
+
+/** `a` as DETACH leaves it: with the clones of its parent's keys, indexes, foreign keys and CHECKs as its own. */
+function detached(qn: QualifiedName, a: Table, parentA: Table[], models: Models): Table {
+  if (!a.partitionOf || !parentA.length) return a;
+  const copies = partitionCopies(a, parentA[0], relationTaken(models, qn.schema));
+  const table: Table = { ...a, primaryKey: a.primaryKey ?? copies.primaryKey, partitionOf: undefined };
+  for (const k of ['uniques', 'exclusions', 'indexes', 'foreignKeys', 'checks'] as const) (table as Record<typeof k, unknown[]>)[k] = [...a[k], ...copies[k]];
+  return table;
+}
+
+/**
+ * The new parent as ATTACH finds it: with the keys and indexes it had before the plan (one the
+ * plan adds comes after the ATTACH). The table's equivalents of those are adopted, the others
+ * created.
+ */
+function parentAtAttach(b: Table, parentB: Table[], models: Models): Table | undefined {
+  if (!b.partitionOf || !parentB.length) return undefined;
+  const before = models.tablesA.get(key(b.partitionOf.parent));
+  return before ? sharedParts(before, parentB[0]) : parentB[0];
+}
+
+/** Relation names of a schema in `from`, where the clones were (or are) created: a name PostgreSQL gives a clone avoids them. */
+function relationTaken(models: Models, schema: string): (name: string) => boolean {
+  const s = models.a.schemas.find((x) => x.name === schema);
+  const names = s ? relationNames(s) : new Set<string>();
+  return (n) => names.has(n);
+}
+
+/** `now`'s keys and indexes that `before` had already, the same. */
+function sharedParts(before: Table, now: Table): Table {
+  const kept = <T extends { name: string }>(items: T[], old: T[]) => items.filter((i) => old.some((o) => same(o, i)));
+  return { ...now, primaryKey: same(before.primaryKey, now.primaryKey) ? now.primaryKey : null, uniques: kept(now.uniques, before.uniques), exclusions: kept(now.exclusions, before.exclusions), indexes: kept(now.indexes, before.indexes), foreignKeys: kept(now.foreignKeys, before.foreignKeys) };
 }
 
 function parentOf(t: Table, tables: Map<string, Table>): Table[] {

@@ -1,6 +1,7 @@
 import { byQualifiedName, sortModel } from '../model/sort-model.js';
 import { routineFromStatement, triggerFromStatement } from '../load/fold-routines.js';
 import { quoteIdent } from '../model/quote-ident.js';
+import { collationFromNames, collationName } from '../model/collation.js';
 import { emptyDatabase, emptySchema, emptyTable } from '../model/empty.js';
 import type {
   Column,
@@ -138,11 +139,6 @@ function notFromExtension(catalog: string, oid: string): string {
   return `NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = '${catalog}'::regclass AND e.objid = ${oid} AND e.deptype = 'e')`;
 }
 
-/** Bare when the search_path (public, pg_catalog) reaches it, as format_type prints types. */
-function qualified(namespace: string, name: string): string {
-  return `CASE WHEN ${namespace} IN ('public', 'pg_catalog') THEN ${name}::text ELSE ${namespace} || '.' || ${name} END`;
-}
-
 interface SchemaRow {
   name: string;
   usable: boolean;
@@ -212,6 +208,7 @@ interface ColumnRow {
   identity: '' | 'a' | 'd';
   generated: '' | 's' | 'v';
   collation: string | null;
+  collation_schema: string | null;
   comment: string | null;
 }
 
@@ -220,7 +217,7 @@ SELECT n.nspname AS schema, c.relname AS table, a.attname AS name,
   format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
   pg_get_expr(d.adbin, d.adrelid, true) AS default_expr,
   a.attidentity::text AS identity, a.attgenerated::text AS generated,
-  CASE WHEN a.attcollation <> t.typcollation THEN ${qualified('cn.nspname', 'co.collname')} END AS collation,
+  CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END AS collation, cn.nspname AS collation_schema,
   col_description(c.oid, a.attnum) AS comment
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
@@ -595,7 +592,7 @@ function columnFrom(row: ColumnRow): Column {
   if (row.identity === 'a') column.identity = 'always';
   if (row.identity === 'd') column.identity = 'by default';
   if (generated) column.generated = row.default_expr!;
-  if (row.collation !== null) column.collation = row.collation;
+  if (row.collation !== null) column.collation = collationName(row.collation_schema ?? undefined, row.collation);
   if (row.comment !== null) column.comment = row.comment;
   return column;
 }
@@ -707,7 +704,7 @@ function keyOptions(definition: string): Pick<IndexKey, 'opclass' | 'collation'>
   }
   return (statement?.IndexStmt?.indexParams ?? []).map(({ IndexElem: elem }) => ({
     ...(elem?.opclass && { opclass: dotted(elem.opclass) }),
-    ...(elem?.collation && { collation: dotted(elem.collation) }),
+    ...(elem?.collation && { collation: collationFromNames(elem.collation.map((n) => (n as { String: { sval: string } }).String.sval))! }),
   }));
 }
 

@@ -1,5 +1,7 @@
 import type { Column, QualifiedName, Table } from '../model/types.js';
 import { deparse } from '../parse/deparse.js';
+import { nameList } from '../parse/name-list.js';
+import { collationFromNames } from '../model/collation.js';
 import { formatType } from '../parse/format-type.js';
 import type { ParsedStatement } from '../parse/parse-script.js';
 import { addConstraint, columnRefs, dropConstraint } from './fold-constraint.js';
@@ -77,7 +79,7 @@ export function foldAlterTable(b: SchemaBuilder, n: any, st: ParsedStatement): v
         const def = cmd.def.ColumnDef;
         const type = formatType(def.typeName, b.resolveType).type;
         // Without COLLATE the column takes the new type's default collation.
-        const collation = def.collClause?.collname?.map((x: any) => x.String.sval).pop();
+        const collation = collationFromNames(nameList(def.collClause?.collname));
         eachColumn((c) => {
           c.type = type;
           if (collation) c.collation = collation;

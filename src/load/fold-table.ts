@@ -10,7 +10,7 @@ import { chooseName, columnsAddition } from './choose-name.js';
 import { addConstraint } from './fold-constraint.js';
 import { indexNameParts } from './index-keys.js';
 import { display, type SchemaBuilder } from './schema-builder.js';
-import { lastName } from '../parse/name-list.js';
+import { collationFromNames } from '../model/collation.js';
 
 /** Text of a sequence reference inside nextval(), as regclass output prints it. */
 function regclassText(seq: QualifiedName): string {
@@ -31,7 +31,7 @@ export function addColumn(b: SchemaBuilder, qn: QualifiedName, table: Table, def
   }
   const { type, serial } = inherited ? { type: inherited.type, serial: undefined } : formatType(def.typeName, b.resolveType);
   const column: Column = { name: def.colname, type, notNull: false, default: null, span: st.locate(def.location) };
-  const collation = lastName(def.collClause?.collname);
+  const collation = collationFromNames(nameList(def.collClause?.collname));
   if (collation) column.collation = collation;
   const deferred: any[] = [];
 

@@ -1,6 +1,7 @@
 import type { IndexKey } from '../model/types.js';
 import { deparse } from '../parse/deparse.js';
-import { lastName } from '../parse/name-list.js';
+import { lastName, nameList } from '../parse/name-list.js';
+import { collationFromNames } from '../model/collation.js';
 
 /** IndexElem nodes → model keys. DESC / NULLS are kept only when not the direction's default. */
 export function buildIndexKeys(elems: any[]): IndexKey[] {
@@ -15,7 +16,7 @@ export function buildIndexKeys(elems: any[]): IndexKey[] {
     if (nulls) key.nulls = nulls;
     const opclass = lastName(e.opclass);
     if (opclass) key.opclass = opclass;
-    const collation = lastName(e.collation);
+    const collation = collationFromNames(nameList(e.collation));
     if (collation) key.collation = collation;
     return key;
   });

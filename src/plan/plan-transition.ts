@@ -2,6 +2,7 @@ import type { Change } from '../diff/changes.js';
 import type { LockLevel } from '../lint/migration-types.js';
 import { mentionsColumn } from '../lint/sql-text.js';
 import { typeChangeCost } from '../lint/type-change-cost.js';
+import { collationSql } from '../model/collation.js';
 import { qualifiedName, quoteIdent } from '../model/quote-ident.js';
 import type { Column, Database, ForeignKey, Index, PrimaryKey, QualifiedName, Table, UniqueConstraint } from '../model/types.js';
 import { findDomain } from '../lint/column-types.js';
@@ -420,7 +421,7 @@ function expand(t: TableTransition, cast: Cast, out: Out): void {
   const table = name(t.table);
   const lock = { level: 'ACCESS EXCLUSIVE' as LockLevel, on: table };
   for (const c of t.columns) {
-    const collate = c.to.collation ? ` COLLATE ${quoteIdent(c.to.collation)}` : '';
+    const collate = c.to.collation ? ` COLLATE ${collationSql(c.to.collation)}` : '';
     const narrowing = narrowingTypeChange(c.from.type, c.to.type);
     const hazards: Hazard[] = narrowing ? [{ kind: 'narrowing-type', message: `${table}.${c.to.name} changes from ${c.from.type} to ${c.to.type}: values that do not fit fail the backfill or lose precision` }] : [];
     // Nullable and without a default, so adding it touches no row (DEFAULT NULL: a domain's own
@@ -791,7 +792,7 @@ function restoreOldColumns(t: TableTransition, cast: Cast): string {
   const oldNames = (cols: string[]) => cols.map((c) => toOld.get(c) ?? c);
   const uses = (cols: string[]) => cols.some((c) => toOld.has(c));
   const statements = [
-    `ALTER TABLE ${table} ${t.columns.map((c) => `ADD COLUMN ${quoteIdent(c.from.name)} ${c.from.type}${c.from.collation ? ` COLLATE ${quoteIdent(c.from.collation)}` : ''}`).join(', ')};`,
+    `ALTER TABLE ${table} ${t.columns.map((c) => `ADD COLUMN ${quoteIdent(c.from.name)} ${c.from.type}${c.from.collation ? ` COLLATE ${collationSql(c.from.collation)}` : ''}`).join(', ')};`,
     `UPDATE ${table} SET ${t.columns.map((c) => `${quoteIdent(c.from.name)} = ${cast(quoteIdent(c.temp), c.to.type, c.from.type)}`).join(', ')};`,
   ];
   for (const c of t.columns) {

@@ -1,10 +1,17 @@
 /** Our own diff cases: each `from` → `to` must round-trip (test/diff-invariant.test.ts). */
+import { FAULT_CASES_A } from './diff-cases-faults-a.js';
+import { FAULT_CASES_B } from './diff-cases-faults-b.js';
+import type { Renames } from '../../src/diff/changes.js';
 export interface DiffCase {
   name: string;
   from: string;
   to: string;
   /** The change kinds the diff must find, in any order. */
   kinds: string[];
+  /** `--rename` pairs the diff is given. */
+  renames?: Renames;
+  /** The plan's target version (default 15); the case runs only on servers at least this recent. */
+  pgVersion?: number;
 }
 
 const shop = `
@@ -32,6 +39,13 @@ export const DIFF_CASES: DiffCase[] = [
   { name: 'identical', from: shop, to: shop, kinds: [] },
   { name: 'create everything from empty', from: '', to: shop, kinds: ['create-enum', 'create-table', 'create-table'] },
   { name: 'drop everything', from: shop, to: '', kinds: ['drop-enum', 'drop-table', 'drop-table'] },
+  {
+    // Tables are created in name order: the down must drop the foreign keys before the tables they reference.
+    name: 'create tables whose names do not follow their references',
+    from: '',
+    to: 'CREATE TABLE c_customers (id int PRIMARY KEY);\nCREATE TABLE b_orders (id int PRIMARY KEY, customer_id int REFERENCES c_customers (id));\nCREATE TABLE a_items (order_id int REFERENCES b_orders (id));',
+    kinds: ['create-table', 'create-table', 'create-table'],
+  },
   { name: 'add a nullable column and a column with a default', from: shop, to: `${shop}\nALTER TABLE customers ADD COLUMN phone text;\nALTER TABLE customers ADD COLUMN active boolean NOT NULL DEFAULT true;`, kinds: ['add-column', 'add-column'] },
   { name: 'drop a column', from: `${shop}\nALTER TABLE customers ADD COLUMN phone text;`, to: shop, kinds: ['drop-column'] },
   { name: 'widen a varchar and a numeric', from: shop, to: shop.replace('varchar(50)', 'varchar(200)').replace('numeric(10,2)', 'numeric(12,2)'), kinds: ['alter-column', 'alter-column'] },
@@ -180,4 +194,6 @@ RESET search_path;`,
     to: 'CREATE TABLE customers (id int CONSTRAINT pk_customers PRIMARY KEY, age int CONSTRAINT chk_customers_age CHECK (age > 0));\nCREATE TABLE orders (id int PRIMARY KEY, customer_id int REFERENCES customers (id));',
     kinds: ['rename-constraint', 'rename-constraint'],
   },
+  ...FAULT_CASES_A,
+  ...FAULT_CASES_B,
 ];
