@@ -36,3 +36,7 @@ export { MIGRATION_RULES } from './lint/migration-rules/index.js';
 export { planSeed, type SeedPlan, type SeedOptions, type TableSeed } from './seed/seed-plan.js';
 export { runSeed, type SeedReport, type SeedProgress, type RunSeedOptions } from './seed/run-seed.js';
 export { openSeedTarget, type SeedTarget } from './seed/seed-target.js';
+export { readQueries, type WorkloadQuery } from './explain/read-queries.js';
+export { explainQuery, tableSizes, type ExplainedQuery, type PlanNode, type ExplainOptions } from './explain/explain-query.js';
+export { planWarnings, dominantNodes, type PlanWarning, type DominantNode } from './explain/plan-warnings.js';
+export { reportQueries, planTree, formatExplainText, formatExplainMarkdown, formatExplainJson, type ExplainReport } from './explain/format-explain.js';

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerErd } from './commands/erd.js';
+import { registerExplain } from './commands/explain.js';
 import { PACKAGE_VERSION } from './package-version.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerMigrate } from './commands/migrate.js';
@@ -25,5 +26,6 @@ registerReview(program);
 registerRules(program);
 registerMigrate(program);
 registerSeed(program);
+registerExplain(program);
 
 await program.parseAsync();
