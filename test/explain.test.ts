@@ -30,6 +30,11 @@ const explain = async (engine: Engine, sql: string, analyze = true) => {
 };
 
 describe('reading a queries file', () => {
+  beforeAll(() => initParser());
+  it('counts the parameters from the parse tree: a $1 in a string is text', () => {
+    expect(readQueries('q.sql', `SELECT * FROM t WHERE a LIKE '%$1%' AND b = $2`)[0].parameters).toBe(2);
+    expect(readQueries('q.sql', `SELECT '$1'`)[0].parameters).toBe(0);
+  });
   it('takes the name, weight and parameter values above each query', () => {
     const queries = readQueries('q.sql', `-- name: history\n-- per_second: 300\nSELECT * FROM orders WHERE customer_id = $1;\n\n-- params: 7, 'a, b'\nSELECT $1::int, $2::text;\nSELECT 1`);
     expect(queries.map(({ name, weight, parameters, params, span }) => ({ name, weight, parameters, params, line: span.line }))).toEqual([
@@ -97,6 +102,12 @@ function suite(label: string, connect: () => Promise<Engine>, disconnect: (e: En
       } finally {
         await engine.exec('RESET enable_hashjoin; RESET enable_mergejoin; RESET enable_memoize');
       }
+    });
+
+    it('the dominant node of a query whose work is in an InitPlan is that work, not the Result above it', async () => {
+      const r = await explain(engine, 'SELECT (SELECT count(*) FROM order_items) AS n');
+      expect(r.dominant[0].node).not.toBe('Result');
+      expect(r.dominant[0].node).toMatch(/order_items|Aggregate/);
     });
 
     it('a parameterised query gets its generic plan; values given by -- params: run it', async () => {

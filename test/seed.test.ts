@@ -99,6 +99,35 @@ function suite(label: string, connect: () => Promise<Engine>, disconnect: (e: En
       expect(await one(engine, 'SELECT count(*)::int AS n FROM t')).toEqual({ n: 1 });
     });
 
+    it('honours what a second review found missed: booleans and IN lists do not cap a table, varchar and domain CHECKs, partial and expression unique indexes, date order, inheritance', async () => {
+      const schema = `CREATE DOMAIN posint AS int CHECK (VALUE > 0);
+CREATE TABLE users (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL, active boolean NOT NULL, flag boolean UNIQUE,
+  status varchar(20) NOT NULL CHECK (status IN ('new', 'done')), code varchar(8) CHECK (char_length(code) <= 6), score posint NOT NULL, deleted_at timestamptz);
+CREATE UNIQUE INDEX users_email_live ON users (email) WHERE deleted_at IS NULL;
+CREATE UNIQUE INDEX users_email_lower ON users (lower(email));
+CREATE TABLE stays (id int PRIMARY KEY, start_on date, end_on date NOT NULL, CHECK (end_on > start_on));
+CREATE TABLE events (id int PRIMARY KEY, at timestamptz NOT NULL);
+CREATE TABLE click_events (x int) INHERITS (events);
+CREATE TABLE event_notes (id int PRIMARY KEY, event_id int NOT NULL REFERENCES events (id));`;
+      const { plan, report } = await seed(engine, schema, { rows: new Map([['users', 3000], ['stays', 2000], ['events', 500], ['click_events', 800], ['event_notes', 1000]]) });
+      expect(report.tables.map((t) => [t.table.name, t.generated, t.scaled]).sort()).toEqual([
+        ['click_events', 800, false], ['event_notes', 1000, false], ['events', 500, false], ['stays', 2000, false], ['users', 2, false],
+      ]);
+      // Only the unique boolean caps users (two values), and the note says so.
+      expect(plan.notes).toEqual(['public.users: 2 rows at most (flag is unique), not 3000']);
+      const users = await one(engine, `SELECT count(DISTINCT flag)::int AS flags, bool_and(status IN ('new', 'done')) AS statuses, bool_and(score > 0) AS scores FROM users`);
+      expect(users).toEqual({ flags: 2, statuses: true, scores: true });
+    });
+
+    it('refuses two foreign keys through one column, with the reason', async () => {
+      const schema = `CREATE TABLE tenants (id int PRIMARY KEY);
+CREATE TABLE customers (tenant_id int REFERENCES tenants (id), id int, PRIMARY KEY (tenant_id, id));
+CREATE TABLE products (tenant_id int REFERENCES tenants (id), id int, PRIMARY KEY (tenant_id, id));
+CREATE TABLE orders (id int PRIMARY KEY, tenant_id int NOT NULL, customer_id int NOT NULL, product_id int NOT NULL,
+  FOREIGN KEY (tenant_id, customer_id) REFERENCES customers (tenant_id, id), FOREIGN KEY (tenant_id, product_id) REFERENCES products (tenant_id, id));`;
+      await expect(seed(engine, schema, { defaultRows: 10 })).rejects.toThrow('public.orders: foreign keys orders_tenant_id_customer_id_fkey and orders_tenant_id_product_id_fkey share the column tenant_id: seed cannot yet draw rows that satisfy both');
+    });
+
     it('names the constraint generated rows break', async () => {
       await expect(seed(engine, `CREATE TABLE t (id int PRIMARY KEY, code text NOT NULL CHECK (code ~ '^[A-Z]{3}$'));`, { defaultRows: 10 })).rejects.toThrow(/seeding public\.t: PostgreSQL: new row for relation "t" violates check constraint "t_code_check"/);
     });

@@ -23,7 +23,7 @@ export interface WarningOptions {
 
 /** `Index Scan using idx on orders o`: how a node reads in a tree. */
 export function nodeLabel(node: PlanNode): string {
-  const parts = [node['Node Type']];
+  const parts = [`${node['Parallel Aware'] ? 'Parallel ' : ''}${node['Node Type']}`];
   if (node['Index Name']) parts.push(`using ${node['Index Name']}`);
   if (node['Relation Name']) parts.push(`on ${node.Schema && node.Schema !== 'public' ? `${node.Schema}.` : ''}${node['Relation Name']}${node.Alias && node.Alias !== node['Relation Name'] ? ` ${node.Alias}` : ''}`);
   return parts.join(' ');
@@ -47,7 +47,10 @@ export function planWarnings(root: PlanNode, sizes: Map<string, number>, options
   const out: PlanWarning[] = [];
   walk(root, (node, limited) => {
     const label = nodeLabel(node);
-    const loops = node['Actual Loops'] ?? 1;
+    // A node that never ran (the other branch of a join that stopped early) says nothing.
+    if (node['Actual Loops'] === 0) return;
+    // A parallel node's loops are its workers, each reading its share: not repeated scans.
+    const loops = node['Parallel Aware'] ? 1 : (node['Actual Loops'] ?? 1);
     const actual = node['Actual Rows'];
     if (node['Node Type'] === 'Seq Scan' && node['Relation Name']) {
       const rows = sizes.get(`${node.Schema ?? 'public'}.${node['Relation Name']}`) ?? 0;
@@ -69,10 +72,12 @@ export function planWarnings(root: PlanNode, sizes: Map<string, number>, options
       if ((ratio >= 10 || (ratio <= 0.1 && !limited)) && Math.max(actual, planned) >= 100) {
         out.push({ kind: 'rows-misestimated', node: label, message: `planned ${count(planned)} rows, got ${count(actual)}${loops > 1 ? ' per loop' : ''} (${ratio >= 1 ? `${Math.round(ratio)}× more` : `${Math.round(1 / ratio)}× fewer`}): stale statistics, correlated columns, or a value the planner cannot see` });
       }
+      // Both counts are per loop (per worker in a parallel node).
       const removed = Number(node['Rows Removed by Filter'] ?? 0);
-      if (removed >= 1000 && removed >= 9 * actual) {
-        const kept = actual / (actual + removed / loops);
-        out.push({ kind: 'filter-discards-most', node: label, message: `its filter discards ${(100 * (1 - kept)).toFixed(1)} % of the rows it reads (${count(removed)} removed${loops > 1 ? ' in all loops' : ''}): an index on what the filter tests would read only the rows kept` });
+      const total = removed * (node['Actual Loops'] ?? 1);
+      if (total >= 1000 && removed >= 9 * actual) {
+        const kept = actual / (actual + removed);
+        out.push({ kind: 'filter-discards-most', node: label, message: `its filter discards ${(100 * (1 - kept)).toFixed(1)} % of the rows it reads (${count(total)} removed${(node['Actual Loops'] ?? 1) > 1 ? ' in all loops' : ''}): an index on what the filter tests would read only the rows kept` });
       }
     }
     if (node['Node Type'] === 'Nested Loop' && node.Plans?.length === 2) {
@@ -94,8 +99,13 @@ export function dominantNodes(root: PlanNode): DominantNode[] {
   const byTime = root['Actual Total Time'] !== undefined;
   const own: { node: string; value: number }[] = [];
   walk(root, (node) => {
+    // A node's time (per loop × loops) and cost include its children's, InitPlans and SubPlans too.
     const total = (n: PlanNode) => (byTime ? (n['Actual Total Time'] ?? 0) * (n['Actual Loops'] ?? 1) : n['Total Cost']);
-    const children = (node.Plans ?? []).filter((c) => c['Parent Relationship'] !== 'InitPlan' && c['Parent Relationship'] !== 'SubPlan').reduce((sum, c) => sum + total(c), 0);
+    const children = (node.Plans ?? []).reduce((sum, c, i) => {
+      // A nested loop's inner side costs its Total Cost once per outer row (estimates have no loops).
+      const times = !byTime && node['Node Type'] === 'Nested Loop' && i === 1 ? Math.max(node.Plans![0]['Plan Rows'], 1) : 1;
+      return sum + total(c) * times;
+    }, 0);
     own.push({ node: nodeLabel(node), value: Math.max(0, total(node) - children) });
   });
   const sum = own.reduce((s, x) => s + x.value, 0);

@@ -1,3 +1,4 @@
+import { parseSync } from 'libpg-query';
 import { SchemawiseError } from '../errors.js';
 import type { Span } from '../model/types.js';
 import { SourcePositions } from '../parse/source-positions.js';
@@ -22,7 +23,7 @@ const ANNOTATION = /^\s*--\s*(name|weight|per_second|params)\s*:\s*(.*?)\s*$/i;
 /**
  * The queries of a `.sql` file, one per statement, each with the `-- key: value` comment lines
  * just above it (`name`, `weight` or `per_second`, `params`). psql meta-commands are refused:
- * a workload file holds queries only.
+ * a workload file holds queries only. The parser must be loaded (`initParser`).
  */
 export function readQueries(file: string, text: string): WorkloadQuery[] {
   const positions = new SourcePositions(file, text);
@@ -40,13 +41,27 @@ export function readQueries(file: string, text: string): WorkloadQuery[] {
     const weightText = notes.weight ?? notes.per_second;
     const weight = weightText === undefined ? 1 : Number(weightText);
     if (!(weight >= 0) || !Number.isFinite(weight)) throw new SchemawiseError(`-- ${notes.weight !== undefined ? 'weight' : 'per_second'}: "${weightText}" is not a number`, span);
-    const parameters = Math.max(0, ...[...chunk.text.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
+    const parameters = parameterCount(chunk.text);
     const params = notes.params === undefined ? undefined : splitParams(notes.params);
     if (params && params.length !== parameters) throw new SchemawiseError(`-- params: ${params.length} value(s) for ${parameters} parameter(s)`, span);
     queries.push({ name: notes.name || `query ${queries.length + 1}`, sql: chunk.text.trim(), weight, parameters, ...(params && { params }), span });
   }
   if (!queries.length) throw new SchemawiseError(`${file}: no queries`);
   return queries;
+}
+
+/**
+ * The highest `$n` the query uses, from its parse tree: a `$1` inside a string literal is text.
+ * A query PostgreSQL's parser rejects counts none (EXPLAIN then reports its error).
+ */
+function parameterCount(sql: string): number {
+  let tree: string;
+  try {
+    tree = JSON.stringify(parseSync(sql));
+  } catch {
+    return 0;
+  }
+  return Math.max(0, ...[...tree.matchAll(/"ParamRef":\{"number":(\d+)/g)].map((m) => Number(m[1])));
 }
 
 /** `42, 'a, b', NULL` → three SQL literals (commas inside quotes kept). */

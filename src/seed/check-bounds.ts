@@ -21,8 +21,11 @@ export interface ColumnBounds {
 
 type Ast = Record<string, any>;
 
+/** PostgreSQL writes a varchar column's CHECK with casts (`(status)::text = ANY ((ARRAY[…])::text[])`): they are looked through. */
+const uncast = (node: Ast | undefined): Ast | undefined => (node?.TypeCast ? uncast(node.TypeCast.arg) : node);
+
 const columnOf = (node: Ast | undefined): string | undefined => {
-  const fields = node?.ColumnRef?.fields;
+  const fields = uncast(node)?.ColumnRef?.fields;
   return fields?.length === 1 ? fields[0].String?.sval : undefined;
 };
 
@@ -69,7 +72,7 @@ function collect(node: Ast, column: string, bounds: ColumnBounds): void {
     return;
   }
   if (e.kind === 'AEXPR_OP_ANY' && op === '=' && columnOf(e.lexpr) === column) {
-    const values = (e.rexpr?.A_ArrayExpr?.elements ?? []).map(constant).filter((v: unknown) => v !== undefined).map(String);
+    const values = (uncast(e.rexpr)?.A_ArrayExpr?.elements ?? []).map(constant).filter((v: unknown) => v !== undefined).map(String);
     if (values.length) bounds.values = values;
     return;
   }
@@ -87,7 +90,7 @@ function collect(node: Ast, column: string, bounds: ColumnBounds): void {
     return;
   }
   const lengthOf = (n: Ast | undefined) => {
-    const f = n?.FuncCall;
+    const f = uncast(n)?.FuncCall;
     const fn = f?.funcname?.at(-1)?.String?.sval;
     return (fn === 'char_length' || fn === 'length' || fn === 'character_length') && columnOf(f.args?.[0]) === column;
   };
@@ -114,4 +117,15 @@ function tighten(bounds: ColumnBounds, op: string, n: number): void {
     bounds.max = n;
     bounds.maxExclusive = op === '<';
   }
+}
+
+/** Bounds from two sources (the table's CHECKs and a domain's), the tighter of each. */
+export function mergeBounds(a: ColumnBounds, b: ColumnBounds): ColumnBounds {
+  const out: ColumnBounds = { ...a };
+  if (b.min !== undefined) tighten(out, b.minExclusive ? '>' : '>=', b.min);
+  if (b.max !== undefined) tighten(out, b.maxExclusive ? '<' : '<=', b.max);
+  if (b.values) out.values = out.values ? out.values.filter((v) => b.values!.includes(v)) : b.values;
+  if (b.maxLength !== undefined) out.maxLength = Math.min(out.maxLength ?? Infinity, b.maxLength);
+  if (b.after) out.after = [...(out.after ?? []), ...b.after];
+  return out;
 }

@@ -50,7 +50,7 @@ export async function runSeed(engine: Engine, plan: SeedPlan, options: RunSeedOp
     for (const t of plan.tables) {
       const start = performance.now();
       // With --force, row numbers go on after the rows there: unique values are functions of them.
-      const offset = options.force ? (await engine.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${label(t.table)}`))[0].n : 0;
+      const offset = options.force ? (await engine.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t.partitioned ? '' : 'ONLY '}${label(t.table)}`))[0].n : 0;
       for (let lo = 1; lo <= t.generate; lo += batch) {
         const hi = Math.min(t.generate, lo + batch - 1);
         await run(engine, bind(t.insert), [offset + lo, offset + hi], t.table);
@@ -58,7 +58,7 @@ export async function runSeed(engine: Engine, plan: SeedPlan, options: RunSeedOp
       }
       inserted += t.generate;
       for (const k of t.keys) counts.set(k.temp, await buildKeys(engine, k));
-      report.tables.push({ table: t.table, rows: t.rows, generated: t.generate, ms: performance.now() - start, scaled: t.generate < t.rows });
+      report.tables.push({ table: t.table, rows: t.rows, generated: t.generate, ms: performance.now() - start, scaled: plan.scaled.some((x) => x.table === t.table) });
     }
     for (const t of plan.tables) {
       for (const later of t.later) {
@@ -112,7 +112,7 @@ async function buildKeys(engine: Engine, k: KeySource): Promise<number> {
   await engine.exec(
     [
       `DROP TABLE IF EXISTS pg_temp.${k.temp}`,
-      `CREATE TEMP TABLE ${k.temp} AS SELECT row_number() OVER () AS n, ${columns} FROM ${label(k.table)}${notNull.length ? ` WHERE ${notNull.join(' AND ')}` : ''}`,
+      `CREATE TEMP TABLE ${k.temp} AS SELECT row_number() OVER () AS n, ${columns} FROM ${k.only ? 'ONLY ' : ''}${label(k.table)}${notNull.length ? ` WHERE ${notNull.join(' AND ')}` : ''}`,
       `CREATE UNIQUE INDEX ON pg_temp.${k.temp} (n)`,
       `ANALYZE pg_temp.${k.temp}`,
     ].join(';\n'),

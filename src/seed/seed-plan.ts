@@ -1,7 +1,9 @@
 import { SchemawiseError } from '../errors.js';
 import { qualifiedName, quoteIdent } from '../model/quote-ident.js';
 import type { Column, Database, ForeignKey, QualifiedName, Table } from '../model/types.js';
-import { columnBounds } from './check-bounds.js';
+import { resolveType } from '../lint/column-types.js';
+import { mentionsColumn } from '../lint/sql-text.js';
+import { columnBounds, mergeBounds } from './check-bounds.js';
 import { uniform, valueExpression } from './value-expression.js';
 
 /**
@@ -37,10 +39,14 @@ export interface KeySource {
   temp: string;
   table: QualifiedName;
   columns: string[];
+  /** `FROM ONLY`: a table's own rows, not its inheritance children's (a partitioned table's rows are all in its partitions). */
+  only: boolean;
 }
 
 export interface TableSeed {
   table: QualifiedName;
+  /** Partitioned: its rows are in its partitions (no `ONLY`). */
+  partitioned: boolean;
   /** Rows the table stands for. */
   rows: number;
   /** Rows generated (a sample when `rows` is beyond what fits; the statistics are then scaled). */
@@ -82,7 +88,7 @@ export function planSeed(db: Database, options: SeedOptions = {}): SeedPlan {
   const source = (table: QualifiedName, columns: string[]) => {
     const id = `${key(table)}(${columns.join(',')})`;
     let s = sources.get(id);
-    if (!s) sources.set(id, (s = { temp: `sw_keys_${sources.size + 1}`, table, columns }));
+    if (!s) sources.set(id, (s = { temp: `sw_keys_${sources.size + 1}`, table, columns, only: !byKey.get(key(table))?.table.partitioning }));
     return s;
   };
   const seeds = new Map<string, TableSeed>();
@@ -94,9 +100,11 @@ export function planSeed(db: Database, options: SeedOptions = {}): SeedPlan {
     if (plan.capacity < generate) {
       notes.push(`${qualifiedName(e.qn.schema, e.qn.name)}: ${plan.capacity} rows at most (${plan.limit}), not ${generate}`);
       generate = plan.capacity;
+    } else if (generate < rows) {
+      // A sample of what --max-rows leaves room for: its statistics will stand for the rows asked.
+      scaled.push({ table: e.qn, rows, generate });
     }
-    if (generate < rows) scaled.push({ table: e.qn, rows, generate });
-    seeds.set(key(e.qn), { table: e.qn, rows, generate, insert: plan.insert, keys: [], later: plan.later });
+    seeds.set(key(e.qn), { table: e.qn, partitioned: !!e.table.partitioning, rows, generate, insert: plan.insert, keys: [], later: plan.later });
   }
   // Each key source is built right after its table is filled.
   for (const s of sources.values()) seeds.get(key(s.table))!.keys.push(s);
@@ -186,14 +194,19 @@ function planTable(
   const uniqueKeys = [
     ...(table.primaryKey ? [table.primaryKey.columns] : []),
     ...table.uniques.map((u) => u.columns),
-    ...table.indexes.filter((i) => i.unique && i.where === null && i.keys.every((k) => k.column !== null)).map((i) => i.keys.map((k) => k.column!)),
-  ];
+    // A partial or expression unique index is kept distinct too: its columns distinct per row
+    // make it so (`lower(email)` of distinct generated emails, which are lower case).
+    ...table.indexes.filter((i) => i.unique).map((i) => i.keys.flatMap((k) => (k.column !== null ? [k.column] : table.columns.filter((c) => mentionsColumn(k.expression ?? '', c.name)).map((c) => c.name)))),
+  ].filter((cols) => cols.length);
   const inKey = new Set(uniqueKeys.flat());
   const fks = table.foreignKeys.filter((fk) => byKey.has(key(fk.refTable)));
   const assigned = new Map<string, { fk: ForeignKey; index: number }>();
   for (const fk of fks) {
     if (deferred.has(fk)) continue;
-    if (fk.columns.some((c) => assigned.has(c))) continue;
+    const shared = fk.columns.find((c) => assigned.has(c));
+    // Two keys through one column (`(tenant_id, customer_id)` and `(tenant_id, product_id)`) need
+    // rows drawn consistently with both parents at once: not done, so said rather than failed on.
+    if (shared) throw new SchemawiseError(`${label}: foreign keys ${assigned.get(shared)!.fk.name} and ${fk.name} share the column ${shared}: seed cannot yet draw rows that satisfy both`);
     fk.columns.forEach((c, index) => assigned.set(c, { fk, index }));
   }
   const generated = table.columns.filter((c) => !filledByDefault(c));
@@ -236,7 +249,8 @@ function planTable(
       values.push(`${alias}.c${a.index}`);
       continue;
     }
-    const bounds = columnBounds(checks, column.name);
+    // A domain's CHECKs name the value VALUE.
+    const bounds = mergeBounds(columnBounds(checks, column.name), columnBounds(resolveType(db, column.type, qn.schema).domainChecks, 'value'));
     const result = valueExpression(column, {
       db,
       schema: qn.schema,
@@ -287,7 +301,7 @@ function planTable(
         ? `CASE WHEN me.n = 1 OR ${uniform(salt(`${label}.${fk.name}.null`), 'me.n')} < ${nullFraction} THEN NULL ELSE 1 + floor((me.n - 1) * ${uniform(salt(`${label}.${fk.name}`), 'me.n')})::bigint END`
         : `1 + floor(${countToken(parents.temp)} * ${uniform(salt(`${label}.${fk.name}`), 'me.n')})::bigint`;
       const set = fk.columns.length === 1 ? `${quoteIdent(fk.columns[0])} = p.c0` : `(${fk.columns.map(quoteIdent).join(', ')}) = (${fk.columns.map((_, i) => `p.c${i}`).join(', ')})`;
-      const update = `UPDATE ${label} AS t SET ${set}\nFROM pg_temp.${mine.temp} AS me\nJOIN LATERAL (SELECT ${refColumns.map((c, i) => `k.${quoteIdent(c)} AS c${i}`).join(', ')} FROM pg_temp.${parents.temp} AS k WHERE k.n = ${pick}) AS p ON true\nWHERE t.ctid = me.rid AND me.n BETWEEN $1 AND $2`;
+      const update = `UPDATE ${table.partitioning ? '' : 'ONLY '}${label} AS t SET ${set}\nFROM pg_temp.${mine.temp} AS me\nJOIN LATERAL (SELECT ${refColumns.map((c, i) => `k.${quoteIdent(c)} AS c${i}`).join(', ')} FROM pg_temp.${parents.temp} AS k WHERE k.n = ${pick}) AS p ON true\nWHERE t.ctid = me.rid AND me.n BETWEEN $1 AND $2`;
       return { fk: fk.name, update, rows: mine };
     });
   return { insert, later, capacity, limit };
@@ -321,8 +335,10 @@ function orderAfter(table: Table, checks: string[], names: string[], values: str
     for (const other of after) {
       const j = names.indexOf(quoteIdent(other));
       if (j < 0 || j === i) continue;
-      const step = /^(timestamp|date)/.test(column.type) ? `INTERVAL '1 hour' * (1 + floor(${uniform(salt(`${table.name}.${column.name}.after`))} * 72))` : `1 + floor(${uniform(salt(`${table.name}.${column.name}.after`))} * 100)`;
-      values[i] = `(${values[j]}) + ${step}`;
+      const u = uniform(salt(`${table.name}.${column.name}.after`));
+      const step = column.type === 'date' ? `(1 + floor(${u} * 30))::int` : /^timestamp/.test(column.type) ? `INTERVAL '1 hour' * (1 + floor(${u} * 72))` : `1 + floor(${u} * 100)`;
+      // Where the other is NULL the CHECK holds whatever this is: it keeps its own value.
+      values[i] = `coalesce((${values[j]}) + ${step}, ${values[i]})`;
     }
   }
 }

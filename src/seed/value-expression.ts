@@ -42,7 +42,8 @@ export function valueExpression(column: Column, ctx: ValueContext): ValueResult 
   const type = resolveType(ctx.db, column.type, ctx.schema);
   const result = type.array ? arrayValue(column, type, ctx) : scalarValue(column, type, ctx, ctx.salt);
   if ('error' in result) return result;
-  return { ...result, sql: `(${result.sql})::${column.type}` };
+  // Only a unique column limits the rows: a boolean that repeats is fine.
+  return { sql: `(${result.sql})::${column.type}`, ...(ctx.injective && result.capacity !== undefined && { capacity: result.capacity }) };
 }
 
 function arrayValue(column: Column, type: TypeInfo, ctx: ValueContext): ValueResult {
@@ -58,7 +59,7 @@ function scalarValue(column: Column, type: TypeInfo, ctx: ValueContext, salt: nu
   const u = uniform(salt);
   const words = nameWords(column.name);
   const { bounds } = ctx;
-  if (bounds.values?.length && !ctx.injective) return { sql: pick(bounds.values.map(quoteLiteral), u), capacity: bounds.values.length };
+  if (bounds.values?.length) return { sql: ctx.injective ? `(ARRAY[${bounds.values.map(quoteLiteral).join(', ')}])[g]` : pick(bounds.values.map(quoteLiteral), u), capacity: bounds.values.length };
   const enumValues = enumOf(ctx.db, type.base, ctx.schema);
   if (enumValues) {
     if (ctx.injective) return { sql: `(enum_range(NULL::${type.base}))[g]`, capacity: enumValues.length };
@@ -71,7 +72,7 @@ function scalarValue(column: Column, type: TypeInfo, ctx: ValueContext, salt: nu
   if (name in INTEGER || name === 'numeric' || name === 'real' || name === 'double precision' || name === 'money') return numberValue(name, type, ctx, u);
   if (TEXT.has(name) || name.endsWith('.citext') || name === 'citext') return textValue(column.name, words, type, ctx, u);
   if (name === 'uuid') return { sql: `md5(${quoteLiteral(`${salt}:`)} || g)::uuid` };
-  if (name === 'boolean') return { sql: `${u} < 0.5`, capacity: 2 };
+  if (name === 'boolean') return { sql: ctx.injective ? 'g = 1' : `${u} < 0.5`, capacity: 2 };
   if (name === 'date' && words.includes('birth') && !ctx.injective) return { sql: `DATE ${quoteLiteral(ctx.anchor)} - floor(365.25 * (18 + 72 * ${u}))::int` };
   if (name === 'timestamp with time zone' || name === 'timestamp without time zone' || name === 'date') return timeValue(name, ctx, u);
   if (name === 'time without time zone' || name === 'time with time zone') return { sql: `TIME '00:00' + ${u} * INTERVAL '86399 seconds'` };

@@ -62,6 +62,8 @@ Examples:
         const { reportQueries, formatExplainText, formatExplainJson, formatExplainMarkdown } = await import('../../explain/format-explain.js');
         const file = readSqlInput(options.queries);
         if (file.info.kind !== 'file') throw new SchemawiseError(`--queries ${options.queries}: expected a .sql file of queries, not a folder`);
+        const { initParser } = await import('../../parse/parse-script.js');
+        await initParser();
         const queries = readQueries(options.queries, file.scripts[0].sql);
         const timeout = Number(options.timeout ?? '30');
         if (!(timeout > 0)) throw new SchemawiseError(`--timeout: "${options.timeout}" is not a positive number of seconds`);
