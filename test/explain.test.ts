@@ -8,7 +8,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmbeddedEngine } from '../src/engine/embedded.js';
 import type { Engine } from '../src/engine/engine.js';
 import { introspect } from '../src/engine/introspect.js';
 import { explainQuery, tableSizes } from '../src/explain/explain-query.js';
@@ -17,6 +16,7 @@ import { readQueries } from '../src/explain/read-queries.js';
 import { initParser } from '../src/parse/parse-script.js';
 import { runSeed } from '../src/seed/run-seed.js';
 import { planSeed } from '../src/seed/seed-plan.js';
+import { onEachEngine } from './helpers/each-engine.js';
 import { serverDatabase, serverUrl } from './helpers/server-database.js';
 import { execStatements, resetEngine } from './helpers/scratch-engine.js';
 import { SHOP } from './helpers/shop-schema.js';
@@ -58,7 +58,7 @@ describe('reading a queries file', () => {
   });
 });
 
-function suite(label: string, connect: () => Promise<Engine>, disconnect: (e: Engine) => Promise<void>) {
+function suite(label: string, connect: () => Promise<Engine>, disconnect: (engine: Engine) => Promise<void>) {
   describe(label, () => {
     let engine: Engine;
     beforeAll(async () => {
@@ -131,11 +131,7 @@ function suite(label: string, connect: () => Promise<Engine>, disconnect: (e: En
   });
 }
 
-suite('on the embedded engine', () => createEmbeddedEngine(), (e) => e.close());
-if (serverUrl) {
-  const database = serverDatabase('schemawise_explain');
-  suite('on the PostgreSQL server', database.open, database.close);
-}
+onEachEngine('schemawise_explain', suite);
 
 describe('schemawise explain (the built CLI)', () => {
   const cli = path.resolve(__dirname, '../dist/cli/main.js');

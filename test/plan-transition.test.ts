@@ -7,9 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Renames } from '../src/diff/changes.js';
 import { diffModels } from '../src/diff/diff-models.js';
-import { createEmbeddedEngine } from '../src/engine/embedded.js';
 import type { Engine } from '../src/engine/engine.js';
-import { serverDatabase, serverUrl } from './helpers/server-database.js';
+import { onEachEngine } from './helpers/each-engine.js';
 import { loadStatic } from '../src/load/load-schema.js';
 import { initNormalizer } from '../src/model/normalize.js';
 import { planChanges } from '../src/plan/plan-changes.js';
@@ -339,17 +338,7 @@ function suite(label: string, connect: () => Promise<Engine>, disconnect: (engin
   });
 }
 
-suite(
-  'on the embedded engine',
-  () => createEmbeddedEngine(),
-  (engine) => engine.close(),
-);
-
-// The same on the PostgreSQL server (CI sets SCHEMAWISE_TEST_DATABASE_URL), in a database of its own.
-if (serverUrl) {
-  const database = serverDatabase('schemawise_transition');
-  suite('on the PostgreSQL server', database.open, database.close);
-}
+onEachEngine('schemawise_transition', suite);
 
 describe('when a transition is not planned', () => {
   beforeAll(() => initNormalizer());

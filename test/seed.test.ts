@@ -10,7 +10,7 @@ import { initParser } from '../src/parse/parse-script.js';
 import { columnBounds } from '../src/seed/check-bounds.js';
 import { runSeed } from '../src/seed/run-seed.js';
 import { planSeed, type SeedOptions } from '../src/seed/seed-plan.js';
-import { serverDatabase, serverUrl } from './helpers/server-database.js';
+import { onEachEngine } from './helpers/each-engine.js';
 import { execStatements, resetEngine } from './helpers/scratch-engine.js';
 import { SHOP } from './helpers/shop-schema.js';
 
@@ -26,7 +26,7 @@ async function seed(engine: Engine, schema: string, options: SeedOptions = {}, f
 
 const one = async <T>(engine: Engine, sql: string) => (await engine.query<T>(sql))[0];
 
-function suite(label: string, connect: () => Promise<Engine>, disconnect: (e: Engine) => Promise<void>) {
+function suite(label: string, connect: () => Promise<Engine>, disconnect: (engine: Engine) => Promise<void>) {
   describe(label, () => {
     let engine: Engine;
     beforeAll(async () => {
@@ -134,11 +134,7 @@ CREATE TABLE orders (id int PRIMARY KEY, tenant_id int NOT NULL, customer_id int
   });
 }
 
-suite('on the embedded engine', () => createEmbeddedEngine(), (e) => e.close());
-if (serverUrl) {
-  const database = serverDatabase('schemawise_seed');
-  suite('on the PostgreSQL server', database.open, database.close);
-}
+onEachEngine('schemawise_seed', suite);
 
 describe('a sample standing for a larger table (PostgreSQL 18: the embedded engine)', () => {
   let engine: Engine;

@@ -1,3 +1,4 @@
+import { compactCount as count } from '../report/compact-count.js';
 import type { PlanNode } from './explain-query.js';
 
 export type PlanWarningKind = 'seq-scan-large-table' | 'spills-to-disk' | 'rows-misestimated' | 'nested-loop-large' | 'filter-discards-most';
@@ -34,8 +35,6 @@ const walk = (node: PlanNode, visit: (n: PlanNode, limited: boolean) => void, li
   visit(node, limited);
   for (const child of node.Plans ?? []) walk(child, visit, limited || node['Node Type'] === 'Limit');
 };
-
-const count = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e4 ? `${Math.round(n / 1e3)}k` : String(Math.round(n)));
 
 /**
  * What a reader of the plan should look at first: a sequential scan of a large table, a sort or

@@ -4,7 +4,7 @@
  * column to a list of literals, and serial detection.
  */
 import { globToRegExp } from '../model/filter-model.js';
-import type { Column, Database, Domain, Schema, Sequence, Table } from '../model/types.js';
+import type { Column, Database, Domain, Enum, Schema, Sequence, Table } from '../model/types.js';
 import { indexesOf, type TableRef } from './model-walk.js';
 import { escapeRegExp, mentionsColumn } from './sql-text.js';
 
@@ -43,6 +43,17 @@ export function typeNameParts(type: string): string[] {
   }
   parts.push(current);
   return parts;
+}
+
+/** The enum a name list refers to: qualified, or bare (`public` first, then any schema: the model keeps no search_path for types). */
+export function findEnum(db: Database, names: string[]): { schema: string; enum: Enum } | undefined {
+  const name = names[names.length - 1];
+  const schemas = names.length > 1 ? db.schemas.filter((s) => s.name === names[names.length - 2]) : [...db.schemas].sort((a, b) => Number(b.name === 'public') - Number(a.name === 'public'));
+  for (const schema of schemas) {
+    const found = schema.enums.find((e) => e.name === name);
+    if (found) return { schema: schema.name, enum: found };
+  }
+  return undefined;
 }
 
 export function findDomain(db: Database, type: string, fromSchema: string): { schema: Schema; domain: Domain } | undefined {

@@ -6,7 +6,7 @@ import { collationSql } from '../model/collation.js';
 import { qualifiedName, quoteIdent } from '../model/quote-ident.js';
 import type { Column, Database, ForeignKey, Index, PrimaryKey, QualifiedName, Table, UniqueConstraint } from '../model/types.js';
 import { findDomain } from '../lint/column-types.js';
-import { findTable, relationNames } from '../lint/model-walk.js';
+import { constraintNames, findTable, relationNames } from '../lint/model-walk.js';
 import { typeSpelling } from '../diff/diff-models.js';
 import { createIndex, deferral, foreignKeyClause, quoteLiteral, uniqueClause } from '../report/ddl.js';
 import type { Hazard, Phase } from './plan-types.js';
@@ -225,7 +225,7 @@ function moveForeignKeys(changes: readonly Change[], from: Database, to: Databas
     // Constraint names are per table: while `from`'s key of the same name lives, the new one goes by another until the contract.
     const fromTable = findTable(from, table);
     let during = fk.name;
-    if (fromTable && constraintNames(fromTable).includes(fk.name)) {
+    if (fromTable && constraintNames(fromTable).has(fk.name)) {
       const taken = new Set([...constraintNames(fromTable), ...constraintNames(findTable(to, table)!), ...result.buildForeignKeys.filter((b) => tableKey(b.table) === tableKey(table)).map((b) => b.during)]);
       during = uniqueName(`${fk.name}_new`);
       for (let i = 2; taken.has(during); i++) during = uniqueName(`${fk.name}_new${i}`);
@@ -239,8 +239,6 @@ function moveForeignKeys(changes: readonly Change[], from: Database, to: Databas
     if (c.kind === 'drop-constraint' && c.constraint.type === 'foreign-key' && dropped.has(`${key}${c.constraint.value.name}`)) result.handled.add(c);
   }
 }
-
-const constraintNames = (t: Table): string[] => [t.primaryKey?.name, ...t.uniques.map((u) => u.name), ...t.checks.map((c) => c.name), ...t.foreignKeys.map((f) => f.name), ...t.exclusions.map((e) => e.name)].filter((n): n is string => !!n);
 
 /**
  * The select list that shows a renamed table as it was: `from`'s columns (those the plan keeps

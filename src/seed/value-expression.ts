@@ -1,4 +1,4 @@
-import { resolveType, type TypeInfo } from '../lint/column-types.js';
+import { findEnum, resolveType, typeNameParts, type TypeInfo } from '../lint/column-types.js';
 import { nameWords } from '../lint/sql-text.js';
 import type { Column, Database } from '../model/types.js';
 import { quoteLiteral } from '../report/ddl.js';
@@ -60,7 +60,7 @@ function scalarValue(column: Column, type: TypeInfo, ctx: ValueContext, salt: nu
   const words = nameWords(column.name);
   const { bounds } = ctx;
   if (bounds.values?.length) return { sql: ctx.injective ? `(ARRAY[${bounds.values.map(quoteLiteral).join(', ')}])[g]` : pick(bounds.values.map(quoteLiteral), u), capacity: bounds.values.length };
-  const enumValues = enumOf(ctx.db, type.base, ctx.schema);
+  const enumValues = findEnum(ctx.db, typeNameParts(type.base))?.enum.values;
   if (enumValues) {
     if (ctx.injective) return { sql: `(enum_range(NULL::${type.base}))[g]`, capacity: enumValues.length };
     // Old rows lean to the later values of the enum, new ones to the first: statuses follow a row's life.
@@ -85,16 +85,6 @@ function scalarValue(column: Column, type: TypeInfo, ctx: ValueContext, salt: nu
 }
 
 const pick = (values: string[], u: string) => `(ARRAY[${values.join(', ')}])[1 + floor(${values.length} * ${u})::int]`;
-
-function enumOf(db: Database, type: string, fromSchema: string): string[] | undefined {
-  const parts = type.replace(/"/g, '').split('.');
-  const [schemas, name] = parts.length === 2 ? [[parts[0]], parts[1]] : [['public', fromSchema], parts[0]];
-  for (const s of schemas) {
-    const e = db.schemas.find((x) => x.name === s)?.enums.find((x) => x.name === name);
-    if (e) return e.values;
-  }
-  return undefined;
-}
 
 function numberValue(name: string, type: TypeInfo, ctx: ValueContext, u: string): ValueResult {
   const { bounds } = ctx;

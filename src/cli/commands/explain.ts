@@ -5,7 +5,8 @@ import { isDatabaseUrl, readSqlInput } from '../../load/load-schema.js';
 import { ProgressLine } from '../progress-line.js';
 import { runAction } from '../run-action.js';
 import { writeOutput } from '../write-output.js';
-import { parseCount, parseRows } from './seed.js';
+import { parseCount, seedOptionsOf } from './seed.js';
+import { list } from './shared-options.js';
 
 interface ExplainCommandOptions {
   queries: string;
@@ -21,8 +22,6 @@ interface ExplainCommandOptions {
   out?: string;
   quiet?: boolean;
 }
-
-const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 
 export function registerExplain(program: Command): void {
   program
@@ -81,13 +80,12 @@ Examples:
           const { openSeedTarget } = await import('../../seed/seed-target.js');
           const { planSeed } = await import('../../seed/seed-plan.js');
           const { runSeed } = await import('../../seed/run-seed.js');
+          const seedOptions = seedOptionsOf(options, true);
           progress?.say('starting the embedded PostgreSQL (PGlite)…');
           const target = await openSeedTarget(inputs);
           engine = target.engine;
           try {
-            const scale = options.scale === undefined ? undefined : Number(options.scale);
-            if (scale !== undefined && !(scale > 0)) throw new SchemawiseError(`--scale: "${options.scale}" is not a positive number`);
-            const plan = planSeed(target.database, { rows: parseRows(options.rows ?? []), scale, maxRows: options.maxRows !== undefined ? parseCount(options.maxRows, '--max-rows') : 2_000_000, anchor: options.date });
+            const plan = planSeed(target.database, seedOptions);
             await runSeed(engine, plan, { onProgress: progress && ((p) => progress.say(`seeding ${p.table.schema}.${p.table.name} ${p.done}/${p.total}`)) });
           } catch (error) {
             await engine.close();

@@ -1,10 +1,13 @@
 import { Option, type Command } from 'commander';
 import { SchemawiseError } from '../../errors.js';
 import { qualifiedName } from '../../model/quote-ident.js';
+import { compactCount as count } from '../../report/compact-count.js';
+import type { SeedOptions } from '../../seed/seed-plan.js';
 import type { SeedProgress, SeedReport } from '../../seed/run-seed.js';
 import { stdoutColors as pc } from '../colors.js';
 import { ProgressLine } from '../progress-line.js';
 import { runAction } from '../run-action.js';
+import { list } from './shared-options.js';
 
 interface SeedCommandOptions {
   rows?: string[];
@@ -26,6 +29,15 @@ export function parseCount(text: string, what: string): number {
   return Math.round(Number(m[1].replaceAll('_', '')) * unit);
 }
 
+/** The options seed and explain share (`--rows`, `--scale`, `--max-rows`, `--date`), checked; `--max-rows` is 2M by default on the embedded engine. */
+export function seedOptionsOf(options: { rows?: string[]; scale?: string; maxRows?: string; date?: string }, embedded: boolean): SeedOptions {
+  const scale = options.scale === undefined ? undefined : Number(options.scale);
+  if (scale !== undefined && !(scale > 0)) throw new SchemawiseError(`--scale: "${options.scale}" is not a positive number`);
+  if (options.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.date)) throw new SchemawiseError(`--date: "${options.date}" is not a date (yyyy-mm-dd)`);
+  const maxRows = options.maxRows !== undefined ? parseCount(options.maxRows, '--max-rows') : embedded ? 2_000_000 : undefined;
+  return { rows: parseRows(options.rows ?? []), scale, maxRows, anchor: options.date };
+}
+
 /** `users=1e6,orders=2M` → table → rows. */
 export function parseRows(items: string[]): Map<string, number> {
   const rows = new Map<string, number>();
@@ -36,8 +48,6 @@ export function parseRows(items: string[]): Map<string, number> {
   }
   return rows;
 }
-
-const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 
 export function registerSeed(program: Command): void {
   program
@@ -76,17 +86,13 @@ Examples:
         const { openSeedTarget } = await import('../../seed/seed-target.js');
         const { planSeed } = await import('../../seed/seed-plan.js');
         const { runSeed } = await import('../../seed/run-seed.js');
-        const rows = parseRows(options.rows ?? []);
-        const scale = options.scale === undefined ? undefined : Number(options.scale);
-        if (scale !== undefined && !(scale > 0)) throw new SchemawiseError(`--scale: "${options.scale}" is not a positive number`);
-        if (options.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.date)) throw new SchemawiseError(`--date: "${options.date}" is not a date (yyyy-mm-dd)`);
+        const seedOptions = seedOptionsOf(options, !options.db);
         const batchSize = parseCount(options.batchSize ?? '50000', '--batch-size');
-        const maxRows = options.maxRows !== undefined ? parseCount(options.maxRows, '--max-rows') : options.db ? undefined : 2_000_000;
         const progress = !options.quiet && process.stderr.isTTY ? new ProgressLine() : undefined;
         progress?.say(options.db ? 'connecting…' : 'starting the embedded PostgreSQL (PGlite)…');
         const target = await openSeedTarget(inputs, options.db);
         try {
-          const plan = planSeed(target.database, { rows, scale, maxRows, anchor: options.date });
+          const plan = planSeed(target.database, seedOptions);
           const started = performance.now();
           const report = await runSeed(target.engine, plan, { batchSize, force: options.force, onProgress: progress && ((p) => progress.say(progressText(p, started))) });
           progress?.clear();
@@ -106,8 +112,6 @@ function progressText(p: SeedProgress, started: number): string {
   const rate = p.done / Math.max((performance.now() - started) / 1000, 1e-3);
   return `${qualifiedName(p.table.schema, p.table.name)} ${p.step === 'update' ? '(foreign keys) ' : ''}${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${count(p.done)}/${count(p.total)} rows`.concat(p.step === 'insert' ? ` · ${count(rate)} rows/s` : '');
 }
-
-const count = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e4 ? `${Math.round(n / 1e3)}k` : String(Math.round(n)));
 
 export function formatSeedReport(report: SeedReport, target: string, notes: string[]): string {
   const names = report.tables.map((t) => qualifiedName(t.table.schema, t.table.name));

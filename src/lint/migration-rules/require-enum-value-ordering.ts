@@ -1,7 +1,7 @@
 import { qualifiedName } from '../../model/quote-ident.js';
-import type { Database, Enum } from '../../model/types.js';
 import { nameList } from '../../parse/name-list.js';
 import type { ParsedStatement } from '../../parse/parse-script.js';
+import { findEnum } from '../column-types.js';
 import { defineMigrationRule, type MigrationContext } from '../migration-types.js';
 
 const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
@@ -124,17 +124,6 @@ CREATE TABLE people (id bigint PRIMARY KEY, mood mood DEFAULT 'neutral');`,
     });
   },
 });
-
-/** The enum a name list refers to: qualified, or bare (`public` first, then any schema: the model keeps no search_path for types). */
-function findEnum(db: Database, names: string[]): { schema: string; enum: Enum } | undefined {
-  const name = names[names.length - 1];
-  const schemas = names.length > 1 ? db.schemas.filter((s) => s.name === names[names.length - 2]) : [...db.schemas].sort((a, b) => Number(b.name === 'public') - Number(a.name === 'public'));
-  for (const schema of schemas) {
-    const found = schema.enums.find((e) => e.name === name);
-    if (found) return { schema: schema.name, enum: found };
-  }
-  return undefined;
-}
 
 /** Whether an earlier statement of this migration created the enum (in the same transaction, the file's). */
 function createdInThisFile(ctx: MigrationContext<any>, names: string[], schema: string | undefined): boolean {
