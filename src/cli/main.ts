@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerAdvise } from './commands/advise.js';
 import { registerErd } from './commands/erd.js';
 import { registerExplain } from './commands/explain.js';
 import { PACKAGE_VERSION } from './package-version.js';
@@ -27,5 +28,6 @@ registerRules(program);
 registerMigrate(program);
 registerSeed(program);
 registerExplain(program);
+registerAdvise(program);
 
 await program.parseAsync();

@@ -54,7 +54,7 @@ export function readQueries(file: string, text: string): WorkloadQuery[] {
  * The highest `$n` the query uses, from its parse tree: a `$1` inside a string literal is text.
  * A query PostgreSQL's parser rejects counts none (EXPLAIN then reports its error).
  */
-function parameterCount(sql: string): number {
+export function parameterCount(sql: string): number {
   let tree: string;
   try {
     tree = JSON.stringify(parseSync(sql));

@@ -1,0 +1,114 @@
+import type { Engine } from '../engine/engine.js';
+import { explainQuery, type ExplainedQuery } from '../explain/explain-query.js';
+import type { WorkloadQuery } from '../explain/read-queries.js';
+import { qualifiedName, quoteIdent } from '../model/quote-ident.js';
+import { candidateSql, type CandidateIndex } from './candidate-index.js';
+import { candidateName, type WhatIf } from './what-if.js';
+
+/** The relation `$1` and, when partitioned, its partitions (pg_partition_tree lists nothing for a plain index). */
+const TREE = 'WHERE c.oid = $1::regclass OR c.oid IN (SELECT relid FROM pg_partition_tree($1::regclass))';
+
+interface RelationStats {
+  schema: string;
+  name: string;
+  pages: number;
+  tuples: number;
+}
+
+/**
+ * What-if on the embedded engine, whose seeded data is ours: every candidate is built for real
+ * once, and a configuration is planned in a transaction that marks the indexes outside it
+ * invalid (`pg_index.indisvalid = false`: the planner skips invalid indexes, get_relation_info)
+ * and is rolled back. A catalog update per configuration instead of an index build per
+ * configuration: planning a query this way costs about as much as planning it at all.
+ */
+export class EmbeddedWhatIf implements WhatIf {
+  readonly kind = 'embedded';
+  private oids = new Map<number, number[]>();
+  private sizes = new Map<number, number>();
+
+  constructor(
+    private engine: Engine,
+    private options: { timeoutMs?: number } = {},
+  ) {}
+
+  async prepare(candidates: CandidateIndex[], onProgress?: (done: number, total: number) => void): Promise<Map<number, string>> {
+    const failed = new Map<number, string>();
+    const tables = [...new Set(candidates.map((c) => qualifiedName(c.schema, c.table)))];
+    // Building an index sets its table's reltuples to the rows it read: a sampled table's scaled
+    // statistics (seed --max-rows) would be lost. They are put back after the builds.
+    const before = new Map<string, RelationStats[]>();
+    for (const table of tables) before.set(table, await this.relationStats(table));
+    for (const [i, c] of candidates.entries()) {
+      onProgress?.(i, candidates.length);
+      try {
+        await this.engine.exec(candidateSql(c, quoteIdent(candidateName(c))));
+        const name = qualifiedName(c.schema, candidateName(c));
+        const tree = await this.engine.query<{ oid: number; bytes: number }>(
+          `SELECT c.oid::int8 AS oid, pg_relation_size(c.oid)::float8 AS bytes FROM pg_class c ${TREE}`,
+          [name],
+        );
+        this.oids.set(c.id, tree.map((r) => Number(r.oid)));
+        this.sizes.set(c.id, tree.reduce((s, r) => s + r.bytes, 0));
+      } catch (error) {
+        failed.set(c.id, (error as Error).message);
+      }
+    }
+    onProgress?.(candidates.length, candidates.length);
+    // An expression index has statistics of its own (ANALYZE gathers them): without them the
+    // planner guesses its selectivity.
+    const expressionTables = new Set(candidates.filter((c) => this.oids.has(c.id) && c.keys.some((k) => k.target.column === undefined)).map((c) => qualifiedName(c.schema, c.table)));
+    for (const table of expressionTables) await this.engine.exec(`ANALYZE ${table}`);
+    for (const table of tables) await this.restoreScale(table, before.get(table)!, candidates.filter((c) => qualifiedName(c.schema, c.table) === table));
+    return failed;
+  }
+
+  bytes(candidate: CandidateIndex): number {
+    return this.sizes.get(candidate.id) ?? 0;
+  }
+
+  async explain(queries: WorkloadQuery[], on: readonly CandidateIndex[], hidden: readonly number[] = []): Promise<ExplainedQuery[]> {
+    const wanted = new Set(on.map((c) => c.id));
+    const off = [...[...this.oids].filter(([id]) => !wanted.has(id)).flatMap(([, oids]) => oids), ...hidden];
+    const setup = off.length ? `UPDATE pg_index SET indisvalid = false WHERE indexrelid IN (${off.join(', ')})` : undefined;
+    const out: ExplainedQuery[] = [];
+    for (const q of queries) out.push(await explainQuery(this.engine, q, { timeoutMs: this.options.timeoutMs, ...(setup && { setup }) }));
+    return out;
+  }
+
+  async close(): Promise<void> {
+    for (const id of this.oids.keys()) await this.engine.exec(`DROP INDEX IF EXISTS ${quoteIdent(`sw_candidate_${id}`)}`).catch(() => undefined);
+    this.oids.clear();
+  }
+
+  private async relationStats(table: string): Promise<RelationStats[]> {
+    return this.engine.query<RelationStats>(
+      `SELECT n.nspname AS schema, c.relname AS name, c.relpages AS pages, c.reltuples::float8 AS tuples
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace ${TREE}`,
+      [table],
+    );
+  }
+
+  /** Puts back the tables' reltuples the builds overwrote, and scales the candidates' to match (and their sizes). */
+  private async restoreScale(table: string, before: RelationStats[], candidates: CandidateIndex[]): Promise<void> {
+    const after = await this.relationStats(table);
+    let factor = 1;
+    for (const was of before) {
+      const now = after.find((a) => a.schema === was.schema && a.name === was.name);
+      if (!now || was.tuples <= 0 || Math.abs(now.tuples - was.tuples) < 1) continue;
+      factor = now.tuples > 0 ? was.tuples / now.tuples : 1;
+      await this.engine.query(`SELECT pg_restore_relation_stats('schemaname', $1::text, 'relname', $2::text, 'relpages', $3::int, 'reltuples', $4::real)`, [now.schema, now.name, now.pages, was.tuples]);
+    }
+    if (factor === 1) return;
+    for (const c of candidates) {
+      const oids = this.oids.get(c.id);
+      if (!oids) continue;
+      await this.engine.query(
+        `SELECT pg_restore_relation_stats('schemaname', n.nspname::text, 'relname', c.relname::text, 'relpages', c.relpages, 'reltuples', (c.reltuples * $2)::real)
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ANY($1::oid[])`,
+        [oids, factor],
+      );
+      this.sizes.set(c.id, (this.sizes.get(c.id) ?? 0) * factor);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import { relationNames } from '../lint/model-walk.js';
+import { fillPattern, nameParts, truncateIdentifier } from '../lint/naming.js';
+import type { Database } from '../model/types.js';
+import type { CandidateIndex } from './candidate-index.js';
+
+/**
+ * The name a recommended index gets: `idx_{table}_{columns}` (the convention the review's
+ * index-name-convention rule checks), a partial index's predicate as a qualifier
+ * (`idx_orders_placed_at_status_paid`), `_2`… when the schema or another recommendation
+ * already has the name. `taken` collects the names given.
+ */
+export function nameCandidate(db: Database, c: CandidateIndex, taken: Set<string>, pattern = 'idx_{table}_{columns}'): string {
+  const columns = nameParts(c.keys.map((k) => k.target.column ?? k.target.sql));
+  const qualifier = c.where ? `_${predicateWords(c.where)}` : '';
+  const base = fillPattern(pattern, { table: c.table, columns, schema: c.schema }) + qualifier;
+  const schema = db.schemas.find((s) => s.name === c.schema);
+  const existing = schema ? relationNames(schema) : new Set<string>();
+  const used = (name: string) => existing.has(name) || taken.has(`${c.schema}.${name}`);
+  let name = truncateIdentifier(base);
+  for (let n = 2; used(name); n++) name = `${truncateIdentifier(base, 63 - String(n).length - 1)}_${n}`;
+  taken.add(`${c.schema}.${name}`);
+  return name;
+}
+
+/** `status = 'paid' AND deleted_at IS NULL` → `status_paid_deleted_at_null`. */
+function predicateWords(where: string): string {
+  return nameParts([where.replace(/\bIS\s+NOT\s+NULL\b/gi, 'not_null').replace(/\bIS\s+NULL\b/gi, 'null').replace(/\bAND\b/gi, ' ').replace(/::[\w ]+/g, '')]);
+}
