@@ -67,7 +67,10 @@ export interface Advice {
   totals: { before: number; after: number; penalty: number; bytes: number };
   whatIf: WhatIf['kind'];
   evaluations: number;
+  /** Milliseconds: in all, building (or declaring) the candidates, and selecting. */
   ms: number;
+  buildMs: number;
+  selectMs: number;
 }
 
 /**
@@ -82,13 +85,17 @@ export async function advise(engine: Engine, db: Database, queries: WorkloadQuer
   const stats = await readTableStatistics(engine);
   const all = generateCandidates(db, shapes, stats, options);
   say(`building ${all.length} candidate indexes…`);
+  const building = performance.now();
   const failed = await whatIf.prepare(all, (done, total) => say(`candidate indexes ${done}/${total}`));
   const candidates = all.filter((c) => !failed.has(c.id));
   say('planning the workload as it is…');
   const baseline = await whatIf.explain(queries, []);
+  const buildMs = performance.now() - building;
+  const selecting = performance.now();
   const penalty = writePenalties(db, candidates, shapes, baseline, stats, options);
   const selection = await selectIndexes({ queries, shapes, candidates, whatIf, penalty, baseline }, options);
 
+  const selectMs = performance.now() - selecting;
   const taken = new Set<string>();
   const recommended: RecommendedIndex[] = selection.chosen.map((c) => {
     const name = nameCandidate(db, c, taken, options.namePattern);
@@ -101,8 +108,11 @@ export async function advise(engine: Engine, db: Database, queries: WorkloadQuer
     for (const node of nodesUsing(e.plan, names)) {
       const r = names.get(node['Index Name'] as string)!;
       node['Index Name'] = r.name;
-      if (r.serves.some((s) => s.query === queries[i])) continue;
-      r.serves.push({ query: queries[i], before: planCost(baseline[i]) ?? 0, after: planCost(e) ?? 0, node: nodeLabel(node) });
+      const before = planCost(baseline[i]) ?? 0;
+      const after = planCost(e) ?? 0;
+      // A plan may read an index and cost no less for it (it was as cheap without): not served.
+      if (r.serves.some((s) => s.query === queries[i]) || after >= before * 0.995) continue;
+      r.serves.push({ query: queries[i], before, after, node: nodeLabel(node) });
     }
   });
   for (const r of recommended) r.serves.sort((a, b) => b.query.weight * (b.before - b.after) - a.query.weight * (a.before - a.after));
@@ -120,6 +130,8 @@ export async function advise(engine: Engine, db: Database, queries: WorkloadQuer
     whatIf: whatIf.kind,
     evaluations: selection.evaluations,
     ms: performance.now() - started,
+    buildMs,
+    selectMs,
   };
 }
 

@@ -17,15 +17,17 @@ interface RelationStats {
 
 /**
  * What-if on the embedded engine, whose seeded data is ours: every candidate is built for real
- * once, and a configuration is planned in a transaction that marks the indexes outside it
- * invalid (`pg_index.indisvalid = false`: the planner skips invalid indexes, get_relation_info)
- * and is rolled back. A catalog update per configuration instead of an index build per
- * configuration: planning a query this way costs about as much as planning it at all.
+ * once, and the indexes outside a configuration are marked invalid (`pg_index.indisvalid =
+ * false`: the planner skips invalid indexes, get_relation_info; writes still maintain them).
+ * Only the difference from the previous configuration is updated, so planning under a new
+ * configuration costs about what planning costs; close() leaves every index valid.
  */
 export class EmbeddedWhatIf implements WhatIf {
   readonly kind = 'embedded';
   private oids = new Map<number, number[]>();
   private sizes = new Map<number, number>();
+  /** Index oids now marked invalid. */
+  private invalid = new Set<number>();
 
   constructor(
     private engine: Engine,
@@ -69,14 +71,23 @@ export class EmbeddedWhatIf implements WhatIf {
 
   async explain(queries: WorkloadQuery[], on: readonly CandidateIndex[], hidden: readonly number[] = []): Promise<ExplainedQuery[]> {
     const wanted = new Set(on.map((c) => c.id));
-    const off = [...[...this.oids].filter(([id]) => !wanted.has(id)).flatMap(([, oids]) => oids), ...hidden];
-    const setup = off.length ? `UPDATE pg_index SET indisvalid = false WHERE indexrelid IN (${off.join(', ')})` : undefined;
+    await this.markInvalid(new Set([...[...this.oids].filter(([id]) => !wanted.has(id)).flatMap(([, oids]) => oids), ...hidden]));
     const out: ExplainedQuery[] = [];
-    for (const q of queries) out.push(await explainQuery(this.engine, q, { timeoutMs: this.options.timeoutMs, ...(setup && { setup }) }));
+    for (const q of queries) out.push(await explainQuery(this.engine, q, { timeoutMs: this.options.timeoutMs }));
     return out;
   }
 
+  /** Makes exactly `off` invalid (of the candidates and indexes hidden so far), updating only what changes. */
+  private async markInvalid(off: Set<number>): Promise<void> {
+    const invalidate = [...off].filter((oid) => !this.invalid.has(oid));
+    const validate = [...this.invalid].filter((oid) => !off.has(oid));
+    if (invalidate.length) await this.engine.exec(`UPDATE pg_index SET indisvalid = false WHERE indexrelid IN (${invalidate.join(', ')})`);
+    if (validate.length) await this.engine.exec(`UPDATE pg_index SET indisvalid = true WHERE indexrelid IN (${validate.join(', ')})`);
+    this.invalid = off;
+  }
+
   async close(): Promise<void> {
+    await this.markInvalid(new Set());
     for (const id of this.oids.keys()) await this.engine.exec(`DROP INDEX IF EXISTS ${quoteIdent(`sw_candidate_${id}`)}`).catch(() => undefined);
     this.oids.clear();
   }

@@ -15,7 +15,10 @@ function notes(a: Advice): string[] {
   const out: string[] = [];
   a.shapes.forEach((s) => s.skipped && out.push(`${s.query.name} (${s.query.span.file}:${s.query.span.line}): not analysed: ${s.skipped}`));
   a.baseline.forEach((e) => e.error && out.push(`${e.query.name} (${e.query.span.file}:${e.query.span.line}): not planned: ${e.error}`));
-  for (const r of a.refused) out.push(`candidate on ${r.candidate.schema}.${r.candidate.table} ${r.candidate.keys.map((k) => k.target.sql).join(', ')} not built: ${r.reason}`);
+  // One line per reason: an expression PostgreSQL will not index is proposed by every query using it.
+  const refused = new Map<string, Set<string>>();
+  for (const r of a.refused) refused.set(r.reason, (refused.get(r.reason) ?? new Set()).add(`${r.candidate.table} (${r.candidate.keys.map((k) => k.target.sql).join(', ')})`));
+  for (const [reason, what] of refused) out.push(`${what.size} candidate${what.size === 1 ? '' : 's'} not built (${reason}): ${[...what].slice(0, 3).join('; ')}${what.size > 3 ? '; …' : ''}`);
   return out;
 }
 
@@ -37,7 +40,7 @@ export function formatAdviceSql(a: Advice): string {
 }
 
 export function formatAdviceText(a: Advice): string {
-  const lines = [`${a.queries.length} queries, ${a.candidates.length} candidate indexes, planned on ${where(a)} (${a.evaluations} configurations, ${(a.ms / 1000).toFixed(1)} s)`, summary(a), ''];
+  const lines = [`${a.queries.length} queries, ${a.candidates.length} candidate indexes, planned on ${where(a)} (${a.evaluations} configurations; ${(a.ms / 1000).toFixed(1)} s, of which ${(a.buildMs / 1000).toFixed(1)} s building candidates)`, summary(a), ''];
   a.recommended.forEach((r, i) => {
     lines.push(`${i + 1}. ${r.name} ON ${r.schema}.${r.table} ${r.definition}`);
     lines.push(`   ${megabytes(r.bytes)}, write penalty ${cost(r.penalty)}; ${r.candidate.reasons.join(', ')}`);

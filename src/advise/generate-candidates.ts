@@ -57,17 +57,18 @@ export function generateCandidates(db: Database, shapes: QueryShape[], stats: Ma
         const keyed = (targets: KeyTarget[]) => targets.filter((t) => !variant.fixed.has(t.sql));
         const equality = sortByDistinct(keyed(access.equality), distinct);
         const inList = sortByDistinct(keyed(access.inList).filter((t) => !equality.some((e) => e.sql === t.sql)), distinct);
+        const nulls = keyed(access.nulls).filter((t) => !equality.some((e) => e.sql === t.sql));
         const lookups: { keys: CandidateKey[]; reasons: string[] }[] = [];
         const plain = (targets: KeyTarget[]): CandidateKey[] => targets.map((target) => ({ target }));
-        if (equality.length + inList.length) lookups.push({ keys: plain([...equality, ...inList]), reasons: ['equality'] });
+        if (equality.length + inList.length + nulls.length) lookups.push({ keys: plain([...equality, ...inList, ...nulls]), reasons: ['equality'] });
         for (const range of access.range.slice(0, 2)) {
           if (equality.some((e) => e.sql === range.sql) || variant.fixed.has(range.sql)) continue;
-          lookups.push({ keys: [...plain([...equality, ...inList]), { target: range, ...(range.pattern && patternClass(table.columns.find((c) => c.name === range.column)?.type)) }], reasons: ['range'] });
+          lookups.push({ keys: [...plain([...equality, ...inList, ...nulls]), { target: range, ...(range.pattern && patternClass(table.columns.find((c) => c.name === range.column)?.type)) }], reasons: ['range'] });
         }
-        const order = access.order.filter((o) => !equality.some((e) => e.sql === o.target.sql));
+        const order = access.order.filter((o) => ![...equality, ...nulls].some((e) => e.sql === o.target.sql));
         if (order.length && (access.limit || order.length === access.order.length)) {
           // IN-list keys before the ORDER BY would read several ranges: no order without a sort.
-          const keys: CandidateKey[] = [...plain(equality), ...order.map((o) => ({ target: o.target, ...(o.desc && { desc: true }), ...(o.nullsFirst !== o.desc && { nullsFirst: o.nullsFirst }) }))];
+          const keys: CandidateKey[] = [...plain([...equality, ...nulls]), ...order.map((o) => ({ target: o.target, ...(o.desc && { desc: true }), ...(o.nullsFirst !== o.desc && { nullsFirst: o.nullsFirst }) }))];
           lookups.push({ keys, reasons: ['order'] });
         }
         for (const join of access.joins) {

@@ -22,7 +22,15 @@ export function nameCandidate(db: Database, c: CandidateIndex, taken: Set<string
   return name;
 }
 
-/** `status = 'paid' AND deleted_at IS NULL` → `status_paid_deleted_at_null`. */
+/**
+ * A partial index's predicate in a few words: `status = 'paid'` → `paid`, `deleted_at IS NULL` →
+ * `deleted_at_null`, `status IN ('new', 'open')` → `new_open`, `NOT archived` → `not_archived`.
+ */
 function predicateWords(where: string): string {
-  return nameParts([where.replace(/\bIS\s+NOT\s+NULL\b/gi, 'not_null').replace(/\bIS\s+NULL\b/gi, 'null').replace(/\bAND\b/gi, ' ').replace(/::[\w ]+/g, '')]);
+  const words = where.split(/\s+AND\s+/i).map((part) => {
+    const literal = /=\s*'([^']*)'/.exec(part) ?? /\bIN\s*\((.*)\)/i.exec(part);
+    if (literal) return literal[1].replace(/'/g, '');
+    return part.replace(/\bIS\s+NOT\s+NULL\b/gi, 'not_null').replace(/\bIS\s+NULL\b/gi, 'null').replace(/::[\w ]+/g, '');
+  });
+  return nameParts(words);
 }

@@ -36,8 +36,10 @@ export interface OrderKey {
 export interface TableAccess {
   schema: string;
   table: string;
-  /** `col = $1`, `col = 42`, `col = outer.col` (correlated), `col IS NULL`. */
+  /** `col = $1`, `col = 42`, `col = outer.col` (correlated). */
   equality: KeyTarget[];
+  /** `col IS NULL`: an equality a btree can look up, but few rows are NULL or most are: keyed last. */
+  nulls: KeyTarget[];
   /** `col IN (…)`, `col = ANY($1)`: equality on a key, but no order after it. */
   inList: KeyTarget[];
   /** `<`, `>`, `BETWEEN`, `LIKE 'prefix%'`. */
@@ -92,6 +94,8 @@ type Value =
   | { kind: 'param' }
   | { kind: 'other' };
 
+const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max', 'array_agg', 'string_agg', 'json_agg', 'jsonb_agg', 'json_object_agg', 'jsonb_object_agg', 'bool_and', 'bool_or', 'every', 'bit_and', 'bit_or', 'stddev', 'variance', 'percentile_cont', 'percentile_disc', 'mode']);
+const lastName = (names: Node[] | undefined): string => names?.[names.length - 1]?.String?.sval ?? '';
 const RANGE_OPERATORS = new Set(['<', '>', '<=', '>=']);
 const GIN_OPERATORS = new Set(['@>', '<@', '?', '?|', '?&', '&&', '@@', '@?']);
 const FLIPPED: Record<string, string> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=', '=': '=', '@>': '<@', '<@': '@>', '&&': '&&' };
@@ -239,7 +243,7 @@ class Shaper {
       const entry: ScopeEntry = { alias };
       if (found) {
         entry.table = found.table;
-        entry.access = { schema: found.schema, table: found.table.name, equality: [], inList: [], range: [], joins: [], constants: [], order: [], limit: false, group: [], gin: [], columns: new Set() };
+        entry.access = { schema: found.schema, table: found.table.name, equality: [], nulls: [], inList: [], range: [], joins: [], constants: [], order: [], limit: false, group: [], gin: [], columns: new Set() };
         this.accesses.push(entry.access);
       }
       scope.entries.push(entry);
@@ -283,10 +287,8 @@ class Shaper {
       if (found.outer) return { kind: 'param' };
       return { kind: 'column', entry: found.entry, column: found.column };
     }
-    if (node.SubLink) {
-      this.subLink(node.SubLink, scope);
-      return { kind: 'param' };
-    }
+    // A scalar subquery is one value (reads() walks its query).
+    if (node.SubLink) return { kind: 'param' };
     return this.expression(node, scope);
   }
 
@@ -294,7 +296,9 @@ class Shaper {
   private expression(node: Node, scope: Scope): Value {
     const refs = columnRefs(node);
     if (refs.some((r) => r.fields.some((f: Node) => f.A_Star))) return { kind: 'other' };
-    if (containsKey(node, 'SubLink') || containsKey(node, 'FuncCall', (f) => !!f.over || !!f.agg_star)) return { kind: 'other' };
+    // A subquery, a window or aggregate call, or a parameter inside: not something an index can store.
+    if (containsKey(node, 'SubLink') || containsKey(node, 'FuncCall', (f) => !!f.over || !!f.agg_star || AGGREGATES.has(lastName(f.funcname)))) return { kind: 'other' };
+    if (containsKey(node, 'ParamRef')) return columnRefs(node).length ? { kind: 'other' } : { kind: 'param' };
     if (!refs.length) return containsVolatile(node) ? { kind: 'other' } : { kind: 'param' };
     const found = refs.map((r) => this.column(r, scope));
     if (found.some((f) => !f)) return { kind: 'other' };
@@ -345,7 +349,7 @@ class Shaper {
       if (!target || !accessOf(v)) return;
       const isNull = node.NullTest.nulltesttype === 'IS_NULL';
       accessOf(v)!.constants.push({ sql: `${keySql(target)} IS ${isNull ? '' : 'NOT '}NULL`, columns: target.columns, ...(isNull && { target }) });
-      if (isNull) addTarget(accessOf(v)!.equality, target);
+      if (isNull) addTarget(accessOf(v)!.nulls, target);
       return;
     }
     if (node.BooleanTest || node.ColumnRef || node.BoolExpr?.boolop === 'NOT_EXPR') {
@@ -360,7 +364,6 @@ class Shaper {
       if (!test || test === 'IS_TRUE' || test === 'IS_FALSE') addTarget(v.entry.access.equality, columnTarget(v.column));
       return;
     }
-    if (node.SubLink) this.subLink(node.SubLink, scope);
   }
 
   private operator(e: Node, scope: Scope, whole: Node): void {
@@ -521,7 +524,7 @@ function containsKey(node: Node, key: string, test: (value: Node) => boolean = (
 }
 
 /** random(), clock_timestamp(): a different value per row is not an index lookup. */
-const containsVolatile = (node: Node) => containsKey(node, 'FuncCall', (f) => /^(random|clock_timestamp|gen_random_uuid|nextval)$/.test(f.funcname?.[f.funcname.length - 1]?.String?.sval ?? ''));
+const containsVolatile = (node: Node) => containsKey(node, 'FuncCall', (f) => /^(random|clock_timestamp|gen_random_uuid|nextval)$/.test(lastName(f.funcname)));
 
 /** The node with its column references reduced to the column name: an index expression names no table. */
 function unqualified(node: Node): Node {
