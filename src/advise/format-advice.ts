@@ -1,3 +1,4 @@
+import { qualifiedName } from '../model/quote-ident.js';
 import { compactCount } from '../report/compact-count.js';
 import type { Advice } from './advise.js';
 
@@ -31,6 +32,11 @@ export function formatAdviceSql(a: Advice): string {
     lines.push(r.sql, '');
   }
   if (!a.recommended.length) lines.push('-- no new index lowers this workload\'s cost by more than it costs its writes', '');
+  const analyze = [...new Set(a.recommended.filter((r) => r.candidate.keys.some((k) => k.target.column === undefined)).map((r) => qualifiedName(r.schema, r.table)))];
+  if (analyze.length) {
+    lines.push('-- An expression index has statistics of its own, gathered by ANALYZE: until then the planner guesses how selective it is.');
+    lines.push(...analyze.map((t) => `ANALYZE ${t};`), '');
+  }
   if (a.drops.length) {
     lines.push('-- Indexes to drop: review first (another workload may need them), then uncomment.');
     for (const d of a.drops) lines.push(`-- ${d.sql}  -- ${d.kind}: ${d.reason}`);
