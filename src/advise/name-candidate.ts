@@ -1,5 +1,5 @@
 import { relationNames } from '../lint/model-walk.js';
-import { fillPattern, nameParts, truncateIdentifier } from '../lint/naming.js';
+import { byteLength, fillPattern, MAX_IDENTIFIER_BYTES, nameParts, truncateIdentifier } from '../lint/naming.js';
 import type { Database } from '../model/types.js';
 import type { CandidateIndex } from './candidate-index.js';
 
@@ -11,8 +11,10 @@ import type { CandidateIndex } from './candidate-index.js';
  */
 export function nameCandidate(db: Database, c: CandidateIndex, taken: Set<string>, pattern = 'idx_{table}_{columns}'): string {
   const columns = nameParts(c.keys.map((k) => k.target.column ?? k.target.sql));
-  const qualifier = c.where ? `_${predicateWords(c.where)}` : '';
-  const base = fillPattern(pattern, { table: c.table, columns, schema: c.schema }) + qualifier;
+  const stem = fillPattern(pattern, { table: c.table, columns, schema: c.schema });
+  // A predicate's words that would be cut at 63 bytes say less than none: the first predicate's, or none.
+  const qualifiers = c.where ? [predicateWords(c.where), predicateWords(c.where.split(/\s+AND\s+/i)[0])].map((q) => `_${q}`) : [];
+  const base = [...qualifiers.map((q) => stem + q), stem].find((n) => byteLength(n) <= MAX_IDENTIFIER_BYTES - 2) ?? stem;
   const schema = db.schemas.find((s) => s.name === c.schema);
   const existing = schema ? relationNames(schema) : new Set<string>();
   const used = (name: string) => existing.has(name) || taken.has(`${c.schema}.${name}`);
