@@ -325,3 +325,37 @@ describe('schemawise advise (the built CLI)', () => {
     }
   });
 });
+
+describe.skipIf(!serverUrl)('the workload pg_stat_statements recorded', () => {
+  it('its statements weighted by calls, constants as parameters, catalog and utility statements left out', async () => {
+    const database = serverDatabase('schemawise_advise_pgss');
+    const engine = await database.open();
+    try {
+      const [{ preload }] = await engine.query<{ preload: string }>(`SELECT current_setting('shared_preload_libraries') AS preload`);
+      if (!preload.includes('pg_stat_statements')) {
+        console.warn('pg_stat_statements is not preloaded on the test server (.ci/run sets it): skipped');
+        return;
+      }
+      await execStatements(engine, SHOP);
+      await engine.exec(`CREATE EXTENSION pg_stat_statements; CREATE EXTENSION hypopg; SELECT pg_stat_statements_reset();
+        INSERT INTO customers (email, full_name) SELECT 'c' || g || '@x.org', 'C ' || g FROM generate_series(1, 20000) g; ANALYZE customers`);
+      for (let i = 0; i < 7; i++) await engine.exec(`SELECT id FROM customers WHERE full_name = 'C ${i}'`);
+      await engine.exec(`SELECT count(*) FROM pg_class`);
+      await engine.exec(`VACUUM customers`);
+      const workload = await readStatStatements(engine);
+      const lookup = workload.find((q) => /full_name = \$1/.test(q.sql));
+      expect(lookup).toMatchObject({ weight: 7, parameters: 1, span: { file: 'pg_stat_statements' } });
+      expect(workload.some((q) => /pg_class|VACUUM/i.test(q.sql))).toBe(false);
+
+      const cli = path.resolve(__dirname, '../dist/cli/main.js');
+      const r = spawnSync(process.execPath, [cli, 'advise', database.url(), '--from-pg-stat-statements', '--format', 'sql'], { encoding: 'utf8', timeout: 120_000 });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^-- schemawise advise: 1 query planned on hypothetical indexes \(HypoPG\) on the live database\n/);
+      expect(r.stdout).toMatch(/\nCREATE INDEX CONCURRENTLY idx_customers_full_name ON public\.customers \(full_name\)( INCLUDE \(id\))?;\n/);
+      expect(r.stdout).toMatch(/-- idx_customers_full_name: [\d.]+ [kM]B; serves pg_stat_statements -?\d+/);
+    } finally {
+      await database.close(engine);
+    }
+  });
+});

@@ -5,6 +5,7 @@ import type { Advice } from './advise.js';
 const cost = (n: number) => (n >= 1e4 ? compactCount(n) : n >= 100 ? n.toFixed(0) : n.toFixed(1));
 const megabytes = (bytes: number) => (bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} kB`);
 const change = (before: number, after: number) => (before > 0 ? ` (${after <= before ? '−' : '+'}${Math.abs((100 * (before - after)) / before).toFixed(1)} %)` : '');
+const queriesCount = (a: Advice) => `${a.queries.length} quer${a.queries.length === 1 ? 'y' : 'ies'}`;
 const where = (a: Advice) => (a.whatIf === 'hypopg' ? 'hypothetical indexes (HypoPG) on the live database' : 'real indexes on the embedded engine\'s seeded data');
 
 function summary(a: Advice): string {
@@ -25,7 +26,7 @@ function notes(a: Advice): string[] {
 
 /** Only the statements to run: CREATE INDEX CONCURRENTLY, then the drops commented out (review them first). */
 export function formatAdviceSql(a: Advice): string {
-  const lines = [`-- schemawise advise: ${a.queries.length} queries planned on ${where(a)}`, `-- ${summary(a)}`, ''];
+  const lines = [`-- schemawise advise: ${queriesCount(a)} planned on ${where(a)}`, `-- ${summary(a)}`, ''];
   for (const r of a.recommended) {
     const serves = r.serves.map((s) => s.query.name).join(', ');
     lines.push(`-- ${r.name}: ${megabytes(r.bytes)}; serves ${serves || 'no query on its own (kept by the selection)'}`);
@@ -46,7 +47,7 @@ export function formatAdviceSql(a: Advice): string {
 }
 
 export function formatAdviceText(a: Advice): string {
-  const lines = [`${a.queries.length} queries, ${a.candidates.length} candidate indexes, planned on ${where(a)} (${a.evaluations} configurations; ${(a.ms / 1000).toFixed(1)} s, of which ${(a.buildMs / 1000).toFixed(1)} s building candidates)`, summary(a), ''];
+  const lines = [`${queriesCount(a)}, ${a.candidates.length} candidate indexes, planned on ${where(a)} (${a.evaluations} configurations; ${(a.ms / 1000).toFixed(1)} s, of which ${(a.buildMs / 1000).toFixed(1)} s building candidates)`, summary(a), ''];
   a.recommended.forEach((r, i) => {
     lines.push(`${i + 1}. ${r.name} ON ${r.schema}.${r.table} ${r.definition}`);
     lines.push(`   ${megabytes(r.bytes)}, write penalty ${cost(r.penalty)}; ${r.candidate.reasons.join(', ')}`);
@@ -65,7 +66,7 @@ export function formatAdviceText(a: Advice): string {
 }
 
 export function formatAdviceMarkdown(a: Advice, title = 'Index recommendations'): string {
-  const out = [`## ${title}`, '', `${a.queries.length} queries planned on ${where(a)}: ${summary(a)}.`, ''];
+  const out = [`## ${title}`, '', `${queriesCount(a)} planned on ${where(a)}: ${summary(a)}.`, ''];
   if (a.recommended.length) {
     out.push('| Index | Definition | Size | Write penalty | Serves (cost before → after) |', '|---|---|---|---|---|');
     for (const r of a.recommended) {
