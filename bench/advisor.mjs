@@ -6,14 +6,16 @@
 // over Dexter-style candidates only (btree, at most 2 plain columns, no partial/INCLUDE/
 // expression/GIN); and, per table, the greedy selection against an exhaustive search over its
 // 10 best candidates (at most 3 indexes): the target is within 5 % of the optimum with no
-// more indexes.
+// more indexes. Then the same advice on the PostgreSQL server with HypoPG
+// (SCHEMAWISE_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres: a scratch
+// database is created there, seeded the same way, and dropped; ADVISOR_BENCH_SERVER=0 skips it).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const lib = await import(path.join(root, 'dist/index.js'));
-const { createEmbeddedEngine, introspect, planSeed, runSeed, initParser, initNormalizer, readQueries, advise, EmbeddedWhatIf, readTableStatistics, writePenalties, selectIndexes, exhaustiveBest, objectiveOf, weightedTotal, candidateDefinition } = lib;
+const { createEmbeddedEngine, connectServer, HypopgWhatIf, introspect, planSeed, runSeed, initParser, initNormalizer, readQueries, advise, EmbeddedWhatIf, readTableStatistics, writePenalties, selectIndexes, exhaustiveBest, objectiveOf, weightedTotal, candidateDefinition } = lib;
 await initParser();
 await initNormalizer();
 
@@ -95,3 +97,42 @@ for (const table of tables) {
 console.log(`worst ratio ${worst.toFixed(3)} (target ≥ 0.95); tables where greedy used more indexes for less: ${moreIndexes}`);
 await whatIf.close();
 await engine.close();
+
+if (process.env.ADVISOR_BENCH_SERVER !== '0') {
+  const url = process.env.SCHEMAWISE_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  let admin;
+  try {
+    admin = await connectServer(url);
+  } catch (error) {
+    console.log(`\n(server not measured: ${error.message})`);
+    process.exit(0);
+  }
+  const scratch = `schemawise_bench_advisor_${process.pid}`;
+  await admin.exec(`CREATE DATABASE ${scratch}`);
+  try {
+    const u = new URL(url);
+    u.pathname = `/${scratch}`;
+    const server = await connectServer(u.toString());
+    await server.exec(schema);
+    await server.exec('CREATE EXTENSION hypopg');
+    t = performance.now();
+    await runSeed(server, planSeed((await introspect(server)).database, { rows, anchor: '2026-11-25' }));
+    const version = (await server.query('SHOW server_version'))[0].server_version;
+    console.log(`\nserver ${version} with HypoPG: seeded in ${seconds(performance.now() - t)}`);
+    const hypo = new HypopgWhatIf(server);
+    t = performance.now();
+    const a = await advise(server, (await introspect(server)).database, queries, hypo);
+    const ms = performance.now() - t;
+    await hypo.close();
+    console.log(`  workload cost   ${fmt(a.totals.before)} → ${fmt(a.totals.after)}  (−${((100 * (a.totals.before - a.totals.after)) / a.totals.before).toFixed(1)} %)`);
+    console.log(`  indexes         ${a.recommended.length}, ${mb(a.totals.bytes)} (HypoPG's estimate); ${a.refused.length} candidates HypoPG or PostgreSQL would not build`);
+    console.log(`  time            ${seconds(ms)} (declaring candidates ${seconds(a.buildMs)}, selecting ${seconds(a.selectMs)}; ${a.evaluations} configurations)`);
+    const embeddedNames = new Set(advice.recommended.map((r) => `${r.table} ${r.definition}`));
+    const same = a.recommended.filter((r) => embeddedNames.has(`${r.table} ${r.definition}`)).length;
+    console.log(`  same definition as on the embedded engine: ${same} of ${a.recommended.length}`);
+    await server.close();
+  } finally {
+    await admin.exec(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);
+    await admin.close();
+  }
+}
