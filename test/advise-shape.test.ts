@@ -180,3 +180,17 @@ describe('candidates', () => {
     expect(nameCandidate(db, candidates(`SELECT id FROM customers WHERE lower(email) = $1`)[0], new Set())).toBe('idx_customers_lower_email');
   });
 });
+
+describe('the shape of a query, second review', () => {
+  it('an outer join\'s ON condition on its preserved side alone filters nothing', () => {
+    const q = `SELECT c.id, o.id FROM customers c LEFT JOIN orders o ON o.customer_id = c.id AND c.email = 'x' AND o.status = 'paid'`;
+    expect(access(q, 'customers').eq).toEqual([]);
+    expect(access(q, 'customers').consts).toEqual([]);
+    expect(access(q, 'orders').consts).toEqual([`status = 'paid'`]);
+    expect(access(q, 'orders').joinKeys).toEqual(['customer_id']);
+  });
+
+  it('full text with the query on the left: $1 @@ tsv', () => {
+    expect(access(`SELECT id FROM docs WHERE websearch_to_tsquery('english', $1) @@ tsv`, 'docs').gin.map((g) => g.kind)).toEqual(['tsvector']);
+  });
+});

@@ -122,7 +122,7 @@ function suite(label: string, connect: () => Promise<Engine>, disconnect: (engin
         ['products_name_idx', 'unused'],
       ]);
       expect(advice.drops[0].reason).toBe('same definition as customers_email_key (email)');
-      expect(advice.drops[0].sql).toBe('DROP INDEX CONCURRENTLY public.customers_email_dup;');
+      expect(advice.drops[0].sql).toBe('DROP INDEX CONCURRENTLY IF EXISTS public.customers_email_dup;');
     });
 
     it('its SQL builds the indexes, and the queries then plan as the advice said', async () => {
@@ -173,7 +173,7 @@ function suite(label: string, connect: () => Promise<Engine>, disconnect: (engin
       const sql = formatAdviceSql(advice);
       expect(sql).toMatch(/^-- schemawise advise: 6 queries planned on /);
       expect(sql).toContain('CREATE INDEX CONCURRENTLY idx_customers_lower_email ON public.customers ((lower(email)));');
-      expect(sql).toContain('-- DROP INDEX CONCURRENTLY public.customers_email_dup;');
+      expect(sql).toContain('-- duplicate: same definition as customers_email_key (email)\n-- DROP INDEX CONCURRENTLY IF EXISTS public.customers_email_dup;');
       expect(sql.split('\n').filter((l) => l && !l.startsWith('--')).every((l) => l.startsWith('CREATE INDEX CONCURRENTLY') || l === 'ANALYZE public.customers;')).toBe(true);
       // HypoPG's hypothetical expression index has no statistics: a bitmap scan on a guessed selectivity.
       expect(formatAdviceText(advice)).toMatch(/customer-by-email \(weight 1000\): cost \d+ → \d+(\.\d)?  (Bitmap )?Index Scan using idx_customers_lower_email/);
@@ -272,7 +272,7 @@ describe('schemawise advise (the built CLI)', () => {
     [['--queries', 'missing.sql'], 'missing.sql: no such file or directory'],
     [['--queries', 'q.sql', '--from-pg-stat-statements'], '--queries and --from-pg-stat-statements: give one workload'],
     [['--from-pg-stat-statements'], '--from-pg-stat-statements reads a live database: give its postgres:// URL'],
-    [['--queries', 'q.sql', '--max-indexes', '0'], '--max-indexes: "0" is not a positive number'],
+    [['--queries', 'q.sql', '--max-indexes', '0'], '--max-indexes: "0" is not a whole number of indexes (1 or more)'],
     [['--queries', 'q.sql', '--budget-mb', 'lots'], '--budget-mb: "lots" is not a positive number'],
     [['--queries', 'q.sql', '--db', 'mysql://x'], '--db mysql://x: expected a postgres:// or postgresql:// URL'],
   ])('refuses %j with a message, exit 2, nothing written', (args, message) => {

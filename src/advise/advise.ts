@@ -2,10 +2,9 @@ import type { Engine } from '../engine/engine.js';
 import type { ExplainedQuery, PlanNode } from '../explain/explain-query.js';
 import { nodeLabel } from '../explain/plan-warnings.js';
 import type { WorkloadQuery } from '../explain/read-queries.js';
-import { covers, describeShape, duplicateGroups, indexShapes, redundantIndexes, type IndexShape } from '../lint/index-compare.js';
+import { covers, describeShape, dropIndexSql, duplicateGroups, indexShapes, redundantIndexes, type IndexShape } from '../lint/index-compare.js';
 import { createIndexSql } from '../lint/create-index-sql.js';
 import { tablesOf } from '../lint/model-walk.js';
-import { qualifiedName } from '../model/quote-ident.js';
 import type { Database } from '../model/types.js';
 import { candidateDefinition, candidateShape, type CandidateIndex } from './candidate-index.js';
 import { generateCandidates, type CandidateOptions } from './generate-candidates.js';
@@ -102,6 +101,9 @@ export async function advise(engine: Engine, db: Database, queries: WorkloadQuer
     const ref = tablesOf(db, { partitions: true }).find((t) => t.schema.name === c.schema && t.table.name === c.table)!;
     return { candidate: c, name, schema: c.schema, table: c.table, definition: candidateDefinition(c), sql: createIndexSql(db, ref, name, candidateDefinition(c, { where: false }), { where: c.where }), bytes: whatIf.bytes(c), penalty: penalty.get(c.id) ?? 0, serves: [] };
   });
+  // A plan on a partitioned table reads its partitions' indexes: named as their parent here.
+  const roots = await partitionIndexRoots(engine);
+  for (const e of [...baseline, ...selection.final]) if (e.plan) renameIndexes(e.plan, roots);
   const names = new Map(recommended.map((r) => [candidateName(r.candidate), r]));
   selection.final.forEach((e, i) => {
     if (!e.plan) return;
@@ -135,6 +137,24 @@ export async function advise(engine: Engine, db: Database, queries: WorkloadQuer
   };
 }
 
+/** Each partition's index → the index of the partitioned table at the top of its tree, by name. */
+async function partitionIndexRoots(engine: Engine): Promise<Map<string, string>> {
+  const rows = await engine.query<{ child: string; root: string }>(
+    `WITH RECURSIVE up AS (
+       SELECT i.inhrelid AS child, i.inhparent AS parent FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE c.relkind = 'i'
+       UNION ALL
+       SELECT up.child, i.inhparent FROM up JOIN pg_inherits i ON i.inhrelid = up.parent)
+     SELECT c.relname AS child, p.relname AS root FROM up JOIN pg_class c ON c.oid = up.child JOIN pg_class p ON p.oid = up.parent
+     WHERE NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = up.parent)`,
+  );
+  return new Map(rows.map((r) => [r.child, r.root]));
+}
+
+function renameIndexes(node: PlanNode, roots: Map<string, string>): void {
+  if (typeof node['Index Name'] === 'string' && roots.has(node['Index Name'])) node['Index Name'] = roots.get(node['Index Name']);
+  for (const c of node.Plans ?? []) renameIndexes(c, roots);
+}
+
 function nodesUsing(root: PlanNode, names: Map<string, unknown>): PlanNode[] {
   const out: PlanNode[] = [];
   const walk = (n: PlanNode) => {
@@ -160,7 +180,7 @@ function indexesToDrop(db: Database, shapes: QueryShape[], final: ExplainedQuery
     const shapesHere = indexShapes(t.table);
     const drop = (shape: IndexShape, kind: IndexToDrop['kind'], reason: string) => {
       if (shape.constraint || out.some((d) => d.schema === t.schema.name && d.name === shape.name)) return;
-      out.push({ schema: t.schema.name, table: t.table.name, name: shape.name, kind, reason, sql: `DROP INDEX CONCURRENTLY ${qualifiedName(t.schema.name, shape.name)};` });
+      out.push({ schema: t.schema.name, table: t.table.name, name: shape.name, kind, reason, sql: dropIndexSql(t, shape.name) });
     };
     for (const group of duplicateGroups(shapesHere)) for (const dup of group.slice(1)) drop(dup, 'duplicate', `same definition as ${group[0].name} ${describeShape(group[0])}`);
     for (const { index, coveredBy } of redundantIndexes(shapesHere)) drop(index, 'redundant', `${coveredBy.name} ${describeShape(coveredBy)} serves every query it does`);

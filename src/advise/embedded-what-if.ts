@@ -9,6 +9,9 @@ import { candidateName, type WhatIf } from './what-if.js';
 const TREE = 'WHERE c.oid = $1::regclass OR c.oid IN (SELECT relid FROM pg_partition_tree($1::regclass))';
 
 interface RelationStats {
+  oid: number;
+  /** For an index, its table's oid; 0 for a table. */
+  heap: number;
   schema: string;
   name: string;
   pages: number;
@@ -26,6 +29,8 @@ export class EmbeddedWhatIf implements WhatIf {
   readonly kind = 'embedded';
   private oids = new Map<number, number[]>();
   private sizes = new Map<number, number>();
+  /** Candidate id → the schema its index was built in (its table's). */
+  private schemas = new Map<number, string>();
   /** Index oids now marked invalid. */
   private invalid = new Set<number>();
 
@@ -51,6 +56,7 @@ export class EmbeddedWhatIf implements WhatIf {
           [name],
         );
         this.oids.set(c.id, tree.map((r) => Number(r.oid)));
+        this.schemas.set(c.id, c.schema);
         this.sizes.set(c.id, tree.reduce((s, r) => s + r.bytes, 0));
       } catch (error) {
         failed.set(c.id, (error as Error).message);
@@ -88,38 +94,51 @@ export class EmbeddedWhatIf implements WhatIf {
 
   async close(): Promise<void> {
     await this.markInvalid(new Set());
-    for (const id of this.oids.keys()) await this.engine.exec(`DROP INDEX IF EXISTS ${quoteIdent(`sw_candidate_${id}`)}`).catch(() => undefined);
+    for (const [id, schema] of this.schemas) await this.engine.exec(`DROP INDEX IF EXISTS ${qualifiedName(schema, `sw_candidate_${id}`)}`);
     this.oids.clear();
+    this.schemas.clear();
   }
 
+  /** The table, its partitions, and every index on them: their pages and reltuples. */
   private async relationStats(table: string): Promise<RelationStats[]> {
-    return this.engine.query<RelationStats>(
-      `SELECT n.nspname AS schema, c.relname AS name, c.relpages AS pages, c.reltuples::float8 AS tuples
-       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace ${TREE}`,
+    const rows = await this.engine.query<RelationStats>(
+      `WITH tree AS (SELECT c.oid FROM pg_class c ${TREE})
+       SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, c.relpages AS pages, c.reltuples::float8 AS tuples, coalesce(x.indrelid, 0)::int8 AS heap
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_index x ON x.indexrelid = c.oid
+       WHERE c.oid IN (SELECT oid FROM tree) OR x.indrelid IN (SELECT oid FROM tree)`,
       [table],
     );
+    return rows.map((r) => ({ ...r, oid: Number(r.oid), heap: Number(r.heap) }));
   }
 
-  /** Puts back the tables' reltuples the builds overwrote, and scales the candidates' to match (and their sizes). */
+  /**
+   * Puts back every reltuples the builds and ANALYZE overwrote (the table's, its partitions',
+   * its existing indexes'), and gives the candidates the same scale as their table: their
+   * reltuples and sizes × (reltuples before / rows the build read).
+   */
   private async restoreScale(table: string, before: RelationStats[], candidates: CandidateIndex[]): Promise<void> {
     const after = await this.relationStats(table);
-    let factor = 1;
-    for (const was of before) {
-      const now = after.find((a) => a.schema === was.schema && a.name === was.name);
-      if (!now || was.tuples <= 0 || Math.abs(now.tuples - was.tuples) < 1) continue;
-      factor = now.tuples > 0 ? was.tuples / now.tuples : 1;
-      await this.engine.query(`SELECT pg_restore_relation_stats('schemaname', $1::text, 'relname', $2::text, 'relpages', $3::int, 'reltuples', $4::real)`, [now.schema, now.name, now.pages, was.tuples]);
+    const was = new Map(before.map((r) => [r.oid, r]));
+    const factor = new Map<number, number>();
+    for (const now of after) {
+      const old = was.get(now.oid);
+      if (!old) continue;
+      if (!now.heap) factor.set(now.oid, old.tuples > 0 && now.tuples > 0 ? old.tuples / now.tuples : 1);
+      if (old.tuples <= 0 || Math.abs(now.tuples - old.tuples) < 1) continue;
+      await this.engine.query(`SELECT pg_restore_relation_stats('schemaname', $1::text, 'relname', $2::text, 'relpages', $3::int, 'reltuples', $4::real)`, [now.schema, now.name, now.pages, old.tuples]);
     }
-    if (factor === 1) return;
     for (const c of candidates) {
-      const oids = this.oids.get(c.id);
-      if (!oids) continue;
-      await this.engine.query(
-        `SELECT pg_restore_relation_stats('schemaname', n.nspname::text, 'relname', c.relname::text, 'relpages', c.relpages, 'reltuples', (c.reltuples * $2)::real)
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ANY($1::oid[])`,
-        [oids, factor],
-      );
-      this.sizes.set(c.id, (this.sizes.get(c.id) ?? 0) * factor);
+      const oids = new Set(this.oids.get(c.id) ?? []);
+      let bytes = 0;
+      for (const index of after.filter((r) => oids.has(r.oid))) {
+        const f = factor.get(index.heap) ?? 1;
+        const [{ size }] = await this.engine.query<{ size: number }>('SELECT pg_relation_size($1::oid)::float8 AS size', [index.oid]);
+        bytes += size * f;
+        if (f !== 1 && index.tuples > 0) {
+          await this.engine.query(`SELECT pg_restore_relation_stats('schemaname', $1::text, 'relname', $2::text, 'relpages', $3::int, 'reltuples', $4::real)`, [index.schema, index.name, index.pages, index.tuples * f]);
+        }
+      }
+      if (oids.size) this.sizes.set(c.id, bytes);
     }
   }
 }

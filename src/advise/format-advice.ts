@@ -3,7 +3,7 @@ import { compactCount } from '../report/compact-count.js';
 import type { Advice } from './advise.js';
 
 const cost = (n: number) => (n >= 1e4 ? compactCount(n) : n >= 100 ? n.toFixed(0) : n.toFixed(1));
-const megabytes = (bytes: number) => (bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} kB`);
+const megabytes = (bytes: number) => (bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${bytes > 0 ? Math.max(1, Math.round(bytes / 1024)) : 0} kB`);
 const change = (before: number, after: number) => (before > 0 ? ` (${after <= before ? '−' : '+'}${Math.abs((100 * (before - after)) / before).toFixed(1)} %)` : '');
 const queriesCount = (a: Advice) => `${a.queries.length} quer${a.queries.length === 1 ? 'y' : 'ies'}`;
 const where = (a: Advice) => (a.whatIf === 'hypopg' ? 'hypothetical indexes (HypoPG) on the live database' : 'real indexes on the embedded engine\'s seeded data');
@@ -40,7 +40,7 @@ export function formatAdviceSql(a: Advice): string {
   }
   if (a.drops.length) {
     lines.push('-- Indexes to drop: review first (another workload may need them), then uncomment.');
-    for (const d of a.drops) lines.push(`-- ${d.sql}  -- ${d.kind}: ${d.reason}`);
+    for (const d of a.drops) lines.push(`-- ${d.kind}: ${d.reason}`, ...d.sql.split('\n').map((l) => `-- ${l.replace(/^-- /, '')}`));
     lines.push('');
   }
   return `${lines.join('\n').trimEnd()}\n`;

@@ -6,7 +6,7 @@ import type { KeyTarget, QueryShape, TableAccess } from './query-shape.js';
 import type { TableStatistics } from './table-statistics.js';
 
 export interface CandidateOptions {
-  /** Key columns at most: 5 (a wider key costs more on every write than it saves a query). */
+  /** Key columns at most: 5 (a wider key costs more on every write than it saves a query); a longer list is cut. */
   maxKeys?: number;
   /** INCLUDE columns at most, for index-only scans: 4. */
   maxInclude?: number;
@@ -35,9 +35,13 @@ export function generateCandidates(db: Database, shapes: QueryShape[], stats: Ma
       if (!table) continue;
       const tableStats = stats.get(`${access.schema}.${access.table}`);
       const distinct = (t: KeyTarget) => (t.column !== undefined ? (tableStats?.columns.get(t.column)?.distinct ?? 0) : tableStats?.rows ?? 0);
-      const existing = indexShapes(table);
-      const add = (method: CandidateMethod, keys: CandidateKey[], reasons: string[], include: string[] = [], where: { sql: string; columns: string[] } | null = null) => {
-        if (!keys.length || keys.length > maxKeys) return;
+      // An index a failed CREATE INDEX CONCURRENTLY left invalid serves no query.
+      const invalid = new Set(table.indexes.filter((ix) => ix.stats?.invalid).map((ix) => ix.name));
+      const existing = indexShapes(table).filter((s) => !invalid.has(s.name));
+      const add = (method: CandidateMethod, wanted: CandidateKey[], reasons: string[], include: string[] = [], where: { sql: string; columns: string[] } | null = null) => {
+        // A column keyed twice orders nothing more; beyond maxKeys, the leading (most distinct) keys.
+        const keys = wanted.filter((k, i) => wanted.findIndex((x) => x.target.sql === k.target.sql) === i).slice(0, maxKeys);
+        if (!keys.length) return;
         const candidate: CandidateIndex = { id: 0, schema: access.schema, table: access.table, method, keys, include, where: where?.sql ?? null, whereColumns: where?.columns ?? [], from: new Set([queryIndex]), reasons };
         const definition = `${access.schema}.${access.table} ${candidateDefinition(candidate)}`;
         const known = byDefinition.get(definition);
@@ -65,6 +69,7 @@ export function generateCandidates(db: Database, shapes: QueryShape[], stats: Ma
           if (equality.some((e) => e.sql === range.sql) || variant.fixed.has(range.sql)) continue;
           lookups.push({ keys: [...plain([...equality, ...inList, ...nulls]), { target: range, ...(range.pattern && patternClass(table.columns.find((c) => c.name === range.column)?.type)) }], reasons: ['range'] });
         }
+        for (const row of access.rowRanges) lookups.push({ keys: plain([...equality, ...row]), reasons: ['range'] });
         const order = access.order.filter((o) => ![...equality, ...nulls].some((e) => e.sql === o.target.sql));
         if (order.length && (access.limit || order.length === access.order.length)) {
           // IN-list keys before the ORDER BY would read several ranges: no order without a sort.

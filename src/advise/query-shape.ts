@@ -2,6 +2,7 @@ import { parseSync } from 'libpg-query';
 import type { WorkloadQuery } from '../explain/read-queries.js';
 import { findTable } from '../lint/model-walk.js';
 import type { Database, Table } from '../model/types.js';
+import { quoteIdent } from '../model/quote-ident.js';
 import { deparse } from '../parse/deparse.js';
 
 /** A column, or an expression over one table's columns (`lower(email)`), as an index key would name it. */
@@ -44,6 +45,8 @@ export interface TableAccess {
   inList: KeyTarget[];
   /** `<`, `>`, `BETWEEN`, `LIKE 'prefix%'`. */
   range: KeyTarget[];
+  /** `(a, b) > ($1, $2)`: keyset pagination, a range over the row's columns in their order. */
+  rowRanges: KeyTarget[][];
   /** `col = other.col`: the key a nested loop or merge join looks this table up by. */
   joins: KeyTarget[];
   constants: ConstantPredicate[];
@@ -98,7 +101,7 @@ const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max', 'array_agg', 's
 const lastName = (names: Node[] | undefined): string => names?.[names.length - 1]?.String?.sval ?? '';
 const RANGE_OPERATORS = new Set(['<', '>', '<=', '>=']);
 const GIN_OPERATORS = new Set(['@>', '<@', '?', '?|', '?&', '&&', '@@', '@?']);
-const FLIPPED: Record<string, string> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=', '=': '=', '@>': '<@', '<@': '@>', '&&': '&&' };
+const FLIPPED: Record<string, string> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=', '=': '=', '@>': '<@', '<@': '@>', '&&': '&&', '@@': '@@' };
 
 /**
  * What each query of a workload asks of each table it reads, from PostgreSQL's parse tree:
@@ -137,11 +140,7 @@ class Shaper {
 
   select(stmt: Node, outer: Scope | undefined, inherited?: Set<string>): Scope {
     const ctes = new Set(inherited ?? outer?.ctes ?? []);
-    for (const cte of stmt.withClause?.ctes ?? []) {
-      const c = cte.CommonTableExpr;
-      ctes.add(c.ctename);
-      this.statement(c.ctequery, outer, ctes);
-    }
+    this.withClause(stmt.withClause, outer, ctes);
     if (stmt.op && stmt.op !== 'SETOP_NONE') {
       this.select(stmt.larg, outer, ctes);
       this.select(stmt.rarg, outer, ctes);
@@ -183,6 +182,20 @@ class Shaper {
     return scope;
   }
 
+  /**
+   * A WITH list: each CTE's query is read, then its name hides a table of the same name. A
+   * non-recursive CTE does not see itself (`WITH orders AS (SELECT … FROM orders)` reads the
+   * table); in WITH RECURSIVE it does.
+   */
+  private withClause(clause: Node | undefined, outer: Scope | undefined, ctes: Set<string>): void {
+    for (const cte of clause?.ctes ?? []) {
+      const c = cte.CommonTableExpr;
+      if (clause!.recursive) ctes.add(c.ctename);
+      this.statement(c.ctequery, outer, new Set(ctes));
+      ctes.add(c.ctename);
+    }
+  }
+
   private statement(node: Node, outer: Scope | undefined, ctes?: Set<string>): void {
     if (node.SelectStmt) this.select(node.SelectStmt, outer, ctes);
     else if (node.UpdateStmt) this.update(node.UpdateStmt, ctes);
@@ -192,10 +205,7 @@ class Shaper {
 
   update(stmt: Node, ctes?: Set<string>): void {
     const scope: Scope = { entries: [], ctes: new Set(ctes) };
-    for (const cte of stmt.withClause?.ctes ?? []) {
-      scope.ctes.add(cte.CommonTableExpr.ctename);
-      this.statement(cte.CommonTableExpr.ctequery, undefined, scope.ctes);
-    }
+    this.withClause(stmt.withClause, undefined, scope.ctes);
     const entry = this.from({ RangeVar: stmt.relation }, scope);
     for (const item of stmt.fromClause ?? []) this.from(item, scope);
     for (const conjunct of conjuncts(stmt.whereClause)) this.predicate(conjunct, scope);
@@ -206,10 +216,7 @@ class Shaper {
 
   delete(stmt: Node, ctes?: Set<string>): void {
     const scope: Scope = { entries: [], ctes: new Set(ctes) };
-    for (const cte of stmt.withClause?.ctes ?? []) {
-      scope.ctes.add(cte.CommonTableExpr.ctename);
-      this.statement(cte.CommonTableExpr.ctequery, undefined, scope.ctes);
-    }
+    this.withClause(stmt.withClause, undefined, scope.ctes);
     const entry = this.from({ RangeVar: stmt.relation }, scope);
     for (const item of stmt.usingClause ?? []) this.from(item, scope);
     for (const conjunct of conjuncts(stmt.whereClause)) this.predicate(conjunct, scope);
@@ -218,10 +225,7 @@ class Shaper {
 
   insert(stmt: Node, ctes?: Set<string>): void {
     const scope: Scope = { entries: [], ctes: new Set(ctes) };
-    for (const cte of stmt.withClause?.ctes ?? []) {
-      scope.ctes.add(cte.CommonTableExpr.ctename);
-      this.statement(cte.CommonTableExpr.ctequery, undefined, scope.ctes);
-    }
+    this.withClause(stmt.withClause, undefined, scope.ctes);
     if (stmt.selectStmt?.SelectStmt && !stmt.selectStmt.SelectStmt.valuesLists) this.select(stmt.selectStmt.SelectStmt, undefined, scope.ctes);
     const rel = stmt.relation;
     const table = this.resolve(rel);
@@ -243,7 +247,7 @@ class Shaper {
       const entry: ScopeEntry = { alias };
       if (found) {
         entry.table = found.table;
-        entry.access = { schema: found.schema, table: found.table.name, equality: [], nulls: [], inList: [], range: [], joins: [], constants: [], order: [], limit: false, group: [], gin: [], columns: new Set() };
+        entry.access = { schema: found.schema, table: found.table.name, equality: [], nulls: [], inList: [], range: [], rowRanges: [], joins: [], constants: [], order: [], limit: false, group: [], gin: [], columns: new Set() };
         this.accesses.push(entry.access);
       }
       scope.entries.push(entry);
@@ -251,9 +255,14 @@ class Shaper {
     }
     if (item.JoinExpr) {
       const j = item.JoinExpr;
+      const first = scope.entries.length;
       const left = this.from(j.larg, scope);
+      const middle = scope.entries.length;
       const right = this.from(j.rarg, scope);
-      for (const conjunct of conjuncts(j.quals)) this.predicate(conjunct, scope);
+      // An outer join keeps every row of its preserved side: its ON conditions on that side alone filter nothing.
+      const [lefts, rights] = [scope.entries.slice(first, middle), scope.entries.slice(middle)];
+      const preserved = new Set(j.jointype === 'JOIN_LEFT' ? lefts : j.jointype === 'JOIN_RIGHT' ? rights : j.jointype === 'JOIN_FULL' ? [...lefts, ...rights] : []);
+      for (const conjunct of conjuncts(j.quals)) this.predicate(conjunct, scope, preserved);
       for (const u of j.usingClause ?? []) {
         const column = u.String?.sval;
         for (const side of [left, right]) if (side?.access && column) addTarget(side.access.joins, columnTarget(column));
@@ -294,6 +303,8 @@ class Shaper {
 
   /** An expression: over one relation's columns it is an index expression; over none it is a value (now(), $1 + 1). */
   private expression(node: Node, scope: Scope): Value {
+    // `(a, b) > ($1, $2)`: a row is no index expression (its type is record).
+    if (node.RowExpr) return { kind: 'other' };
     const refs = columnRefs(node);
     if (refs.some((r) => r.fields.some((f: Node) => f.A_Star))) return { kind: 'other' };
     // A subquery, a window or aggregate call, or a parameter inside: not something an index can store.
@@ -340,8 +351,12 @@ class Shaper {
   }
 
   /** One conjunct of a WHERE or ON. */
-  private predicate(node: Node, scope: Scope): void {
+  private predicate(node: Node, scope: Scope, preserved?: Set<ScopeEntry>): void {
     this.reads(node, scope);
+    if (preserved?.size) {
+      const entries = columnRefs(node).map((r) => this.column(r, scope)?.entry);
+      if (entries.length && entries.every((e) => e && preserved.has(e))) return;
+    }
     if (node.A_Expr) return this.operator(node.A_Expr, scope, node);
     if (node.NullTest) {
       const v = this.value(node.NullTest.arg, scope);
@@ -399,10 +414,12 @@ class Shaper {
       return;
     }
     if (e.kind !== 'AEXPR_OP' || !op) return;
+    if (RANGE_OPERATORS.has(op) && (e.lexpr?.RowExpr || e.rexpr?.RowExpr)) return this.rowRange(e, scope);
     let left = this.value(e.lexpr, scope);
     let right = this.value(e.rexpr, scope);
     let operator = op;
-    if (!targetOf(left) && targetOf(right)) {
+    // The model table's side on the left: the other may be a column of a CTE, view or function.
+    if (!accessOf(left) && accessOf(right)) {
       [left, right] = [right, left];
       operator = FLIPPED[op] ?? '';
     }
@@ -413,7 +430,7 @@ class Shaper {
       // Two relations' columns: a join key on each side (only equality joins use an index key).
       if (operator !== '=' || accessOf(right) === access) return;
       addTarget(access.joins, target);
-      addTarget(accessOf(right)!.joins, targetOf(right)!);
+      if (accessOf(right)) addTarget(accessOf(right)!.joins, targetOf(right)!);
       return;
     }
     if (right.kind !== 'literal' && right.kind !== 'param') return;
@@ -426,6 +443,17 @@ class Shaper {
       const kind = ginKind(left, target);
       if (kind) access.gin.push({ target, kind, operator });
     }
+  }
+
+  /** `(a, b) > ($1, $2)` (or flipped): a range over (a, b) in a btree on them, when all are one table's columns. */
+  private rowRange(e: Node, scope: Scope): void {
+    const [row, other] = e.lexpr?.RowExpr ? [e.lexpr.RowExpr, e.rexpr] : [e.rexpr.RowExpr, e.lexpr];
+    const values = (row.args ?? []).map((a: Node) => this.value(a, scope));
+    const access = accessOf(values[0] ?? { kind: 'other' });
+    if (!access || !values.every((v: Value) => v.kind === 'column' && v.entry.access === access)) return;
+    const bound = other?.RowExpr ? other.RowExpr.args.map((a: Node) => this.value(a, scope).kind) : [this.value(other, scope).kind];
+    if (!bound.every((k: string) => k === 'literal' || k === 'param')) return;
+    access.rowRanges.push(values.map((v: Value) => targetOf(v)!));
   }
 
   /** Records the columns an expression reads (for covering indexes), and walks its subqueries. */
@@ -481,9 +509,7 @@ export function keySql(target: KeyTarget): string {
   return target.column !== undefined ? quoteColumn(target.column) : `(${target.sql})`;
 }
 
-function quoteColumn(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
-}
+const quoteColumn = quoteIdent;
 
 /** The AND-ed parts of a condition. */
 function conjuncts(node: Node | undefined): Node[] {

@@ -99,12 +99,12 @@ export async function selectIndexes(input: SelectionInput, options: SelectionOpt
       const { saved } = await evaluate([...chosen, c], relevant(c));
       gains.set(c.id, saved - (penalty.get(c.id) ?? 0));
     }
-    const affordable = [...remaining.values()].filter((c) => options.budgetBytes === undefined || bytes + whatIf.bytes(c) <= options.budgetBytes);
+    const affordable = [...remaining.values()].filter((c) => gains.get(c.id)! > Math.max(minGain, 0) && (options.budgetBytes === undefined || bytes + whatIf.bytes(c) <= options.budgetBytes));
+    if (!affordable.length) break;
     const top = Math.max(...affordable.map((c) => gains.get(c.id)!));
     // Within 1 % of the best gain, the smallest index: a wider key or INCLUDE list that plans a
     // hair cheaper is not worth its size (and the planner's costs are not that precise).
     const best = affordable.filter((c) => gains.get(c.id)! >= top - Math.abs(top) * 0.01).sort((a, b) => whatIf.bytes(a) - whatIf.bytes(b) || a.id - b.id)[0];
-    if (!best || gains.get(best.id)! <= Math.max(minGain, 0)) break;
     chosen.push(best);
     steps.push({ candidate: best, gain: gains.get(best.id)! });
     bytes += whatIf.bytes(best);

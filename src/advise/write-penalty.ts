@@ -1,7 +1,6 @@
 import type { ExplainedQuery, PlanNode } from '../explain/explain-query.js';
-import { indexShapes } from '../lint/index-compare.js';
 import { findTable } from '../lint/model-walk.js';
-import type { Database } from '../model/types.js';
+import type { Database, Table } from '../model/types.js';
 import { candidateColumns, type CandidateIndex } from './candidate-index.js';
 import type { QueryShape } from './query-shape.js';
 import type { TableStatistics } from './table-statistics.js';
@@ -63,7 +62,7 @@ export function writePenalties(db: Database, candidates: CandidateIndex[], shape
       const rows = modifiedRows(baseline[i]?.plan);
       if (w.kind === 'update') {
         const model = findTable(db, { schema: w.schema, name: w.table });
-        const existingColumns = new Set(model ? indexShapes(model).flatMap((s) => [...s.keys.map((k) => k.target), ...s.include]) : []);
+        const existingColumns = model ? indexedColumns(model) : new Set<string>();
         const set = w.columns ?? [];
         const hot = !set.some((col) => columns.has(col) || existingColumns.has(col));
         if (hot) return;
@@ -75,6 +74,33 @@ export function writePenalties(db: Database, candidates: CandidateIndex[], shape
     if (ratio !== undefined && ratio > 0) entries += (readWeight.get(table) ?? 0) / ratio;
     const perEntry = (ENTRY_COST + BYTE_COST * entryBytes(c, stats.get(table))) * (METHOD_FACTOR[c.method] ?? 1);
     out.set(c.id, entries * perEntry);
+  }
+  return out;
+}
+
+/**
+ * The columns any index of the table reads: keys, expressions, INCLUDE lists and predicates. An
+ * UPDATE setting one of them cannot be HOT (PostgreSQL's RelationGetIndexAttrBitmap).
+ */
+function indexedColumns(table: Table): Set<string> {
+  const names = new Set(table.columns.map((c) => c.name));
+  const out = new Set<string>();
+  const read = (text: string | null | undefined) => {
+    for (const m of (text ?? '').matchAll(/"((?:[^"]|"")+)"|[A-Za-z_][A-Za-z0-9_$]*/g)) {
+      const name = m[1] !== undefined ? m[1].replace(/""/g, '"') : m[0].toLowerCase();
+      if (names.has(name)) out.add(name);
+    }
+  };
+  for (const c of [...(table.primaryKey?.columns ?? []), ...(table.primaryKey?.include ?? [])]) out.add(c);
+  for (const u of table.uniques) for (const c of [...u.columns, ...(u.include ?? [])]) out.add(c);
+  for (const x of table.exclusions) {
+    for (const e of x.elements) read(e.key);
+    read(x.where);
+  }
+  for (const ix of table.indexes) {
+    for (const k of ix.keys) k.column !== null ? out.add(k.column) : read(k.expression);
+    for (const c of ix.include) out.add(c);
+    read(ix.where);
   }
   return out;
 }

@@ -310,6 +310,7 @@ interface IndexRow {
   where_expr: string | null;
   nulls_not_distinct: boolean;
   only: boolean;
+  invalid: boolean;
   keys: IndexKeyRow[];
   bytes: number;
   scans: number | null;
@@ -328,6 +329,7 @@ SELECT n.nspname AS schema, c.relname AS table, ic.relname AS name, pg_get_index
   pg_get_expr(ix.indpred, ix.indrelid, true) AS where_expr,
   ${version >= 150000 ? 'ix.indnullsnotdistinct' : 'false'} AS nulls_not_distinct,
   c.relkind = 'p' AND NOT ix.indisvalid AS only,
+  c.relkind <> 'p' AND NOT ix.indisvalid AS invalid,
   (SELECT json_agg(json_build_object(
       'column', a.attname,
       'definition', pg_get_indexdef(ix.indexrelid, k.i::int4, true),
@@ -685,6 +687,7 @@ function indexFrom(row: IndexRow, notes: string[]): Index {
   if (row.only) index.only = true;
   const stats: IndexStats = { bytes: row.bytes };
   if (row.scans !== null) stats.scans = row.scans;
+  if (row.invalid) stats.invalid = true;
   index.stats = stats;
   return index;
 }

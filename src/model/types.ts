@@ -144,6 +144,8 @@ export interface TableStats {
 export interface IndexStats {
   bytes?: number;
   scans?: number;
+  /** Left invalid by a failed CREATE INDEX CONCURRENTLY: writes maintain it, the planner never uses it. */
+  invalid?: true;
 }
 
 export interface Table {

@@ -62,7 +62,8 @@ rolled-back transactions; on a live database HypoPG's hypothetical indexes (neve
 The selection is greedy over the whole workload, net of each index's write cost, re-evaluated
 after each choice, then pruned of indexes the final set does not need.
 
-Exit codes: 0 advice given, 2 bad input, unreachable database, or no query could be planned.
+Exit codes: 0 advice given (queries PostgreSQL refused are listed in the report's notes), 2 bad
+input, an unreachable database, or a workload none of whose queries could be planned.
 
 Examples:
   schemawise advise schema.sql --queries queries.sql --rows orders=2M,customers=100k
@@ -80,7 +81,7 @@ Examples:
         if (options.fromPgStatStatements && live === undefined) throw new SchemawiseError('--from-pg-stat-statements reads a live database: give its postgres:// URL');
         const adviseOptions = {
           ...(options.readsPerWrite !== undefined && { readsPerWrite: positive(options.readsPerWrite, '--reads-per-write', true) }),
-          ...(options.maxIndexes !== undefined && { maxIndexes: Math.round(positive(options.maxIndexes, '--max-indexes')) }),
+          ...(options.maxIndexes !== undefined && { maxIndexes: indexCount(options.maxIndexes) }),
           ...(options.budgetMb !== undefined && { budgetBytes: positive(options.budgetMb, '--budget-mb') * 1048576 }),
         };
         const timeoutMs = positive(options.timeout ?? '30', '--timeout') * 1000;
@@ -136,19 +137,27 @@ Examples:
           const { advise } = await import('../../advise/advise.js');
           const advice = await advise(engine, database, queries!, whatIf, { ...adviseOptions, ...(tableReadsPerWrite && { tableReadsPerWrite }), onProgress: progress && ((m) => progress.say(m)) });
           await whatIf.close();
+          const failed = advice.baseline.find((e) => e.error);
+          if (advice.baseline.every((e) => e.error)) throw new SchemawiseError(`no query of the workload could be planned: ${failed!.query.name} (${failed!.query.span.file}:${failed!.query.span.line}): ${failed!.error}`);
           progress?.clear();
           const { formatAdviceText, formatAdviceSql, formatAdviceMarkdown, formatAdviceJson } = await import('../../advise/format-advice.js');
           const format = { text: formatAdviceText, sql: formatAdviceSql, markdown: formatAdviceMarkdown, json: formatAdviceJson }[options.format];
           const text = format(advice);
           if (options.out) writeOutput(options.out, text);
           else process.stdout.write(text);
-          return advice.baseline.every((e) => e.error) ? 2 : 0;
+          return 0;
         } finally {
           progress?.clear();
           await engine?.close();
         }
       }),
     );
+}
+
+function indexCount(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new SchemawiseError(`--max-indexes: "${text}" is not a whole number of indexes (1 or more)`);
+  return n;
 }
 
 function positive(text: string, what: string, allowZero = false): number {
@@ -182,5 +191,6 @@ async function measuredReadsPerWrite(engine: Engine): Promise<Map<string, number
             (n_tup_ins + n_tup_upd - n_tup_hot_upd + n_tup_del)::float8 AS writes
      FROM pg_stat_user_tables`,
   );
-  return new Map(rows.filter((r) => r.reads > 0 && r.writes > 0).map((r) => [r.name, r.reads / r.writes]));
+  // A table read and never written: no write cost at all (Infinity reads per write).
+  return new Map(rows.filter((r) => r.reads > 0).map((r) => [r.name, r.writes > 0 ? r.reads / r.writes : Infinity]));
 }
