@@ -155,6 +155,15 @@ describe('a sample standing for a larger table (PostgreSQL 18: the embedded engi
     const estimate = Number(/rows=(\d+)/.exec(plans[0]['QUERY PLAN'])![1]);
     expect(estimate).toBeGreaterThan(1_800_000);
     expect(estimate).toBeLessThan(2_200_000);
+    // A foreign key column has about as many distinct values as its parent has rows (asked, not sampled):
+    // a customer outside the sample's most common values has ~20 orders, not 2M / the sample's parents.
+    const [{ distinct }] = await engine.query<{ distinct: number }>(`SELECT n_distinct::float8 AS distinct FROM pg_stats WHERE tablename = 'orders' AND attname = 'customer_id'`);
+    expect(distinct).toBe(100_000);
+    expect(report.statistics).toContain('public.orders.customer_id: n_distinct 100000 (the rows of public.customers)');
+    const lookup = await engine.query<{ 'QUERY PLAN': string }>('EXPLAIN SELECT * FROM orders WHERE customer_id = 99999');
+    const perCustomer = Number(/rows=(\d+)/.exec(lookup.map((r) => r['QUERY PLAN']).join('\n'))![1]);
+    expect(perCustomer).toBeGreaterThan(5);
+    expect(perCustomer).toBeLessThan(80);
   });
 });
 

@@ -146,6 +146,36 @@ async function scaleStatistics(engine: Engine, plan: SeedPlan): Promise<string[]
       await engine.query(`SELECT pg_restore_relation_stats('schemaname', $1::text, 'relname', $2::text, 'relpages', $3::int, 'reltuples', $4::real)`, [r.schema, r.name, r.pages, Math.max(r.tuples, 0) * factor]);
     }
     notes.push(`${label(s.table)}: ${s.generate} rows generated for ${s.rows}; planner statistics scaled ×${factor.toFixed(1)}`);
+    notes.push(...(await scaleForeignKeyDistinct(engine, plan, s)));
+  }
+  return notes;
+}
+
+/**
+ * A sampled table's foreign key column draws from its parent's sample: ANALYZE counts the
+ * sample's parents, as a count or as a fraction of the rows that scaled reltuples would
+ * multiply. At the asked volume it holds about as many distinct values as the parent has rows
+ * (nearly every parent is drawn once the children outnumber it), which is what `col = $1`
+ * estimates by: pg_restore_attribute_stats sets that n_distinct (PostgreSQL 18), leaving the
+ * most common values and histogram as sampled. A partitioned table's statistics are its tree's
+ * (inherited); single-column foreign keys only.
+ */
+async function scaleForeignKeyDistinct(engine: Engine, plan: SeedPlan, s: SeedPlan['scaled'][number]): Promise<string[]> {
+  const fks = await engine.query<{ column: string; parent_schema: string; parent: string; partitioned: boolean }>(
+    `SELECT a.attname AS column, pn.nspname AS parent_schema, pc.relname AS parent, c.relkind = 'p' AS partitioned
+     FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+     JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
+     JOIN pg_class pc ON pc.oid = k.confrelid JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+     WHERE k.contype = 'f' AND k.conrelid = $1::regclass AND cardinality(k.conkey) = 1 AND k.conparentid = 0`,
+    [label(s.table)],
+  );
+  const notes: string[] = [];
+  for (const fk of fks) {
+    const parent = plan.tables.find((t) => t.table.schema === fk.parent_schema && t.table.name === fk.parent);
+    if (!parent) continue;
+    const distinct = Math.min(parent.rows, s.rows);
+    await engine.query(`SELECT pg_restore_attribute_stats('schemaname', $1::text, 'relname', $2::text, 'attname', $3::text, 'inherited', $4::boolean, 'n_distinct', $5::real)`, [s.table.schema, s.table.name, fk.column, fk.partitioned, distinct]);
+    notes.push(`${label(s.table)}.${fk.column}: n_distinct ${distinct} (the rows of ${fk.parent_schema}.${fk.parent})`);
   }
   return notes;
 }
