@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withScratchDatabase } from './scratch-database.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const lib = await import(path.join(root, 'dist/index.js'));
@@ -99,20 +100,8 @@ await whatIf.close();
 await engine.close();
 
 if (process.env.ADVISOR_BENCH_SERVER !== '0') {
-  const url = process.env.SCHEMAWISE_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  let admin;
-  try {
-    admin = await connectServer(url);
-  } catch (error) {
-    console.log(`\n(server not measured: ${error.message})`);
-    process.exit(0);
-  }
-  const scratch = `schemawise_bench_advisor_${process.pid}`;
-  await admin.exec(`CREATE DATABASE ${scratch}`);
-  try {
-    const u = new URL(url);
-    u.pathname = `/${scratch}`;
-    const server = await connectServer(u.toString());
+  await withScratchDatabase(connectServer, 'schemawise_bench_advisor', async (url) => {
+    const server = await connectServer(url);
     await server.exec(schema);
     await server.exec('CREATE EXTENSION hypopg');
     t = performance.now();
@@ -131,8 +120,5 @@ if (process.env.ADVISOR_BENCH_SERVER !== '0') {
     const same = a.recommended.filter((r) => embeddedNames.has(`${r.table} ${r.definition}`)).length;
     console.log(`  same definition as on the embedded engine: ${same} of ${a.recommended.length}`);
     await server.close();
-  } finally {
-    await admin.exec(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);
-    await admin.close();
-  }
+  });
 }

@@ -7,6 +7,7 @@
 // table with valid rows (constants, keys from g) on the same engine. Target: at least half.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withScratchDatabase } from './scratch-database.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { createEmbeddedEngine, connectServer, introspect, planSeed, runSeed, initParser } = await import(path.join(root, 'dist/index.js'));
@@ -68,23 +69,8 @@ const embedded = await createEmbeddedEngine();
 await measure('embedded (PGlite)', embedded, reset(embedded));
 await embedded.close();
 
-const url = process.env.SCHEMAWISE_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-let admin;
-try {
-  admin = await connectServer(url);
-} catch (error) {
-  console.log(`\n(server not measured: ${error.message})`);
-  process.exit(0);
-}
-const scratch = `schemawise_bench_seed_${process.pid}`;
-await admin.exec(`CREATE DATABASE ${scratch}`);
-try {
-  const u = new URL(url);
-  u.pathname = `/${scratch}`;
-  const server = await connectServer(u.toString());
+await withScratchDatabase(connectServer, 'schemawise_bench_seed', async (url) => {
+  const server = await connectServer(url);
   await measure(`server (${(await server.query('SHOW server_version'))[0].server_version})`, server, reset(server));
   await server.close();
-} finally {
-  await admin.exec(`DROP DATABASE IF EXISTS ${scratch}`);
-  await admin.close();
-}
+});

@@ -4,7 +4,6 @@
  * Pure tests first (shapeQuery, generateCandidates, writePenalties, selectIndexes with a stub
  * what-if), then the embedded engine (PGlite), then the built CLI.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,6 +28,7 @@ import type { Database } from '../src/model/types.js';
 import { initParser } from '../src/parse/parse-script.js';
 import { runSeed } from '../src/seed/run-seed.js';
 import { planSeed } from '../src/seed/seed-plan.js';
+import { runCli } from './helpers/run-cli.js';
 import { SHOP } from './helpers/shop-schema.js';
 
 /** The shop, a view over orders, and a table whose columns are SQL keywords. */
@@ -339,13 +339,6 @@ describe('on the embedded engine, a sampled table (seed --max-rows: scaled stati
 });
 
 describe('schemawise advise (the built CLI)', () => {
-  const cli = path.resolve(__dirname, '../dist/cli/main.js');
-  const runCli = (args: string[], cwd: string) => {
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    delete env.FORCE_COLOR;
-    const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd, timeout: 180_000, env });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-  };
   const project = (queries: string) => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'schemawise-advise-review-'));
     writeFileSync(path.join(dir, 'schema.sql'), 'CREATE TABLE notes (id bigint PRIMARY KEY, author text NOT NULL);');

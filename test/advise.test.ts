@@ -5,7 +5,6 @@
  * planned again with it; write cost, limits, existing indexes to drop, and the greedy selection
  * against an exhaustive search.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,6 +31,7 @@ import { initParser } from '../src/parse/parse-script.js';
 import { runSeed } from '../src/seed/run-seed.js';
 import { planSeed } from '../src/seed/seed-plan.js';
 import { onEachEngine } from './helpers/each-engine.js';
+import { runCli } from './helpers/run-cli.js';
 import { serverDatabase, serverUrl } from './helpers/server-database.js';
 import { execStatements, resetEngine } from './helpers/scratch-engine.js';
 import { SHOP } from './helpers/shop-schema.js';
@@ -230,13 +230,7 @@ function suite(label: string, connect: () => Promise<Engine>, disconnect: (engin
 onEachEngine('schemawise_advise', suite);
 
 describe('schemawise advise (the built CLI)', () => {
-  const cli = path.resolve(__dirname, '../dist/cli/main.js');
-  const run = (args: string[], cwd: string) => {
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    delete env.FORCE_COLOR;
-    const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd, timeout: 180_000, env });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-  };
+  const run = runCli;
   const project = () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'schemawise-advise-'));
     writeFileSync(path.join(dir, 'schema.sql'), SHOP);
@@ -347,10 +341,9 @@ describe.skipIf(!serverUrl)('the workload pg_stat_statements recorded', () => {
       expect(lookup).toMatchObject({ weight: 7, parameters: 1, span: { file: 'pg_stat_statements' } });
       expect(workload.some((q) => /pg_class|VACUUM/i.test(q.sql))).toBe(false);
 
-      const cli = path.resolve(__dirname, '../dist/cli/main.js');
-      const r = spawnSync(process.execPath, [cli, 'advise', database.url(), '--from-pg-stat-statements', '--format', 'sql'], { encoding: 'utf8', timeout: 120_000 });
+      const r = runCli(['advise', database.url(), '--from-pg-stat-statements', '--format', 'sql'], os.tmpdir());
       expect(r.stderr).toBe('');
-      expect(r.status).toBe(0);
+      expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^-- schemawise advise: 1 query planned on hypothetical indexes \(HypoPG\) on the live database\n/);
       expect(r.stdout).toMatch(/\nCREATE INDEX CONCURRENTLY idx_customers_full_name ON public\.customers \(full_name\)( INCLUDE \(id\))?;\n/);
       expect(r.stdout).toMatch(/-- idx_customers_full_name: [\d.]+ [kM]B; serves pg_stat_statements -?\d+/);

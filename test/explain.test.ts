@@ -3,7 +3,6 @@
  * each warning provoked on a real plan (embedded engine and server), and the CLI's output and
  * refusals.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +16,7 @@ import { initParser } from '../src/parse/parse-script.js';
 import { runSeed } from '../src/seed/run-seed.js';
 import { planSeed } from '../src/seed/seed-plan.js';
 import { onEachEngine } from './helpers/each-engine.js';
+import { runCli } from './helpers/run-cli.js';
 import { serverDatabase, serverUrl } from './helpers/server-database.js';
 import { execStatements, resetEngine } from './helpers/scratch-engine.js';
 import { SHOP } from './helpers/shop-schema.js';
@@ -134,13 +134,7 @@ function suite(label: string, connect: () => Promise<Engine>, disconnect: (engin
 onEachEngine('schemawise_explain', suite);
 
 describe('schemawise explain (the built CLI)', () => {
-  const cli = path.resolve(__dirname, '../dist/cli/main.js');
-  const run = (args: string[], cwd: string) => {
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    delete env.FORCE_COLOR;
-    const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd, timeout: 120_000, env });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-  };
+  const run = (args: string[], cwd: string) => runCli(args, cwd, 120_000);
   const project = () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'schemawise-explain-'));
     writeFileSync(path.join(dir, 'schema.sql'), SHOP);

@@ -3,22 +3,15 @@
  * database, and every refusal — bad counts, unknown tables, tables with rows, an unreachable
  * database, a schema it cannot fill — with its message and exit code 2, never a stack trace.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCount, parseRows } from '../src/cli/commands/seed.js';
+import { runCli } from './helpers/run-cli.js';
 import { serverDatabase, serverUrl } from './helpers/server-database.js';
 
-const cli = path.resolve(__dirname, '../dist/cli/main.js');
-
-function run(args: string[], cwd: string) {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.FORCE_COLOR;
-  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd, timeout: 120_000, env });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const run = (args: string[], cwd: string) => runCli(args, cwd, 120_000);
 
 const SCHEMA = `CREATE TYPE state AS ENUM ('new', 'done');
 CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL UNIQUE);
