@@ -36,8 +36,6 @@ export interface ExplainOptions {
   timeoutMs?: number;
   /** Run in a READ ONLY transaction (a user's database: an ANALYZE of a write is refused there). */
   readOnly?: boolean;
-  /** Statements to run in the transaction before the EXPLAIN (rolled back with it). */
-  setup?: string;
 }
 
 /**
@@ -56,7 +54,6 @@ export async function explainQuery(engine: Engine, query: WorkloadQuery, options
   await engine.exec(`BEGIN${options.readOnly ? ' READ ONLY' : ''}; SET LOCAL statement_timeout = ${Math.round(options.timeoutMs ?? 30_000)}`);
   let prepared = false;
   try {
-    if (options.setup) await engine.exec(options.setup);
     let sql: string;
     if (query.parameters === 0) sql = `EXPLAIN (${flags.join(', ')}) ${query.sql}`;
     else {
