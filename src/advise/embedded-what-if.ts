@@ -75,15 +75,15 @@ export class EmbeddedWhatIf implements WhatIf {
     return this.sizes.get(candidate.id) ?? 0;
   }
 
-  async explain(queries: WorkloadQuery[], on: readonly CandidateIndex[], hidden: readonly number[] = []): Promise<ExplainedQuery[]> {
+  async explain(queries: WorkloadQuery[], on: readonly CandidateIndex[]): Promise<ExplainedQuery[]> {
     const wanted = new Set(on.map((c) => c.id));
-    await this.markInvalid(new Set([...[...this.oids].filter(([id]) => !wanted.has(id)).flatMap(([, oids]) => oids), ...hidden]));
+    await this.markInvalid(new Set([...[...this.oids].filter(([id]) => !wanted.has(id)).flatMap(([, oids]) => oids)]));
     const out: ExplainedQuery[] = [];
     for (const q of queries) out.push(await explainQuery(this.engine, q, { timeoutMs: this.options.timeoutMs }));
     return out;
   }
 
-  /** Makes exactly `off` invalid (of the candidates and indexes hidden so far), updating only what changes. */
+  /** Makes exactly `off` invalid (of the candidates), updating only what changes. */
   private async markInvalid(off: Set<number>): Promise<void> {
     const invalidate = [...off].filter((oid) => !this.invalid.has(oid));
     const validate = [...this.invalid].filter((oid) => !off.has(oid));

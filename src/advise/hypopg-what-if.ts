@@ -14,8 +14,7 @@ export async function hypopgVersion(engine: Engine): Promise<string | undefined>
  * What-if on a live database through HypoPG: a hypothetical index exists only in this
  * session's memory, and only the planner sees it (EXPLAIN without ANALYZE). Nothing is
  * written to the database; every EXPLAIN runs in a READ ONLY transaction under a
- * statement_timeout. HypoPG builds btree, BRIN and hash indexes (not GIN); hiding an
- * existing index needs HypoPG 1.4.
+ * statement_timeout. HypoPG builds btree, BRIN and hash indexes (not GIN).
  */
 export class HypopgWhatIf implements WhatIf {
   readonly kind = 'hypopg';
@@ -23,21 +22,14 @@ export class HypopgWhatIf implements WhatIf {
   private candidates = new Map<number, CandidateIndex>();
   /** Candidate id → the oid of its hypothetical index while it exists. */
   private present = new Map<number, number>();
-  private canHide = false;
 
   constructor(
     private engine: Engine,
     private options: { timeoutMs?: number } = {},
   ) {}
 
-  get hides(): boolean {
-    return this.canHide;
-  }
-
   async prepare(candidates: CandidateIndex[], onProgress?: (done: number, total: number) => void): Promise<Map<number, string>> {
     await this.engine.query('SELECT hypopg_reset()');
-    const [{ hide }] = await this.engine.query<{ hide: boolean }>(`SELECT to_regproc('hypopg_hide_index') IS NOT NULL AS hide`);
-    this.canHide = hide;
     const failed = new Map<number, string>();
     for (const [i, c] of candidates.entries()) {
       onProgress?.(i, candidates.length);
@@ -59,24 +51,18 @@ export class HypopgWhatIf implements WhatIf {
     return this.sizes.get(candidate.id) ?? 0;
   }
 
-  async explain(queries: WorkloadQuery[], on: readonly CandidateIndex[], hidden: readonly number[] = []): Promise<ExplainedQuery[]> {
+  async explain(queries: WorkloadQuery[], on: readonly CandidateIndex[]): Promise<ExplainedQuery[]> {
     const wanted = new Set(on.map((c) => c.id));
     for (const id of [...this.present.keys()]) if (!wanted.has(id)) await this.drop(id);
     for (const c of on) if (!this.present.has(c.id) && this.candidates.has(c.id)) await this.create(c);
-    const hide = this.canHide ? hidden : [];
-    for (const oid of hide) await this.engine.query('SELECT hypopg_hide_index($1::oid)', [oid]);
     const names = new Map([...this.present].map(([id, oid]) => [oid, candidateName(this.candidates.get(id)!)]));
-    try {
-      const out: ExplainedQuery[] = [];
-      for (const q of queries) {
-        const explained = await explainQuery(this.engine, q, { timeoutMs: this.options.timeoutMs, readOnly: true });
-        if (explained.plan) renameHypothetical(explained.plan, names);
-        out.push(explained);
-      }
-      return out;
-    } finally {
-      if (hide.length) await this.engine.query('SELECT hypopg_unhide_all_indexes()');
+    const out: ExplainedQuery[] = [];
+    for (const q of queries) {
+      const explained = await explainQuery(this.engine, q, { timeoutMs: this.options.timeoutMs, readOnly: true });
+      if (explained.plan) renameHypothetical(explained.plan, names);
+      out.push(explained);
     }
+    return out;
   }
 
   async close(): Promise<void> {

@@ -13,8 +13,8 @@ export interface WhatIf {
   prepare(candidates: CandidateIndex[], onProgress?: (done: number, total: number) => void): Promise<Map<number, string>>;
   /** The candidate's size in bytes at the table's volume (estimated for a hypothetical index). */
   bytes(candidate: CandidateIndex): number;
-  /** Each query planned with the database's own indexes (but `hidden`, by oid) and exactly the candidates `on`. */
-  explain(queries: WorkloadQuery[], on: readonly CandidateIndex[], hidden?: readonly number[]): Promise<ExplainedQuery[]>;
+  /** Each query planned with the database's own indexes and exactly the candidates `on`. */
+  explain(queries: WorkloadQuery[], on: readonly CandidateIndex[]): Promise<ExplainedQuery[]>;
   /** Removes every candidate (the embedded engine's real ones; HypoPG's from the session). */
   close(): Promise<void>;
 }
