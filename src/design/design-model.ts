@@ -1,0 +1,343 @@
+import { SchemawiseError } from '../errors.js';
+import { pluralize } from '../lint/inflect.js';
+import { truncateIdentifier } from '../lint/naming.js';
+import { emptyDatabase, emptySchema, emptyTable } from '../model/empty.js';
+import { quoteIdent } from '../model/quote-ident.js';
+import type { Column, Database, Function as Routine, ReferentialAction, Table, Trigger } from '../model/types.js';
+import type { Decision, DesignWarning } from './decision.js';
+import { columnTypeOf } from './field-types.js';
+import { fieldOf, type EntitySpec, type FieldSpec, type Spec } from './spec.js';
+
+export interface DesignedTable {
+  entity: string;
+  table: Table;
+  /** The primary key column's type. */
+  keyType: 'bigint' | 'uuid';
+}
+
+export interface DesignModel {
+  database: Database;
+  decisions: Decision[];
+  warnings: DesignWarning[];
+  /** Entity name → its table. */
+  tables: Map<string, DesignedTable>;
+}
+
+/** Enum values beyond this many are a lookup table's rows: a list that long changes. */
+const MAX_ENUM_VALUES = 20;
+
+/**
+ * The schema the spec asks for, and every decision taken on the way: names by convention, a key
+ * per table, types, NOT NULL / DEFAULT / CHECK / UNIQUE, foreign keys with their ON DELETE,
+ * enums, join tables, tenancy, timestamps maintained by a trigger, declared denormalisations
+ * kept in sync by triggers, and an index on every foreign key that no key already leads with.
+ * Pure: the same spec gives the same model, decisions in the same order.
+ */
+export function designModel(spec: Spec): DesignModel {
+  const db = emptyDatabase();
+  const schema = emptySchema('public');
+  db.schemas.push(schema);
+  const decisions: Decision[] = [];
+  const warnings: DesignWarning[] = [];
+  const decide = (d: Decision) => decisions.push(d);
+  const tables = new Map<string, DesignedTable>();
+  const plural = spec.conventions.tables === 'plural';
+  const tableName = (entity: string) => (plural ? pluralize(entity) : entity);
+  decide({ topic: 'naming', subject: 'tables', choice: plural ? 'plural snake_case (`order_item` → `order_items`)' : 'singular snake_case, as the entities', reason: 'the spec\'s conventions.tables; one rule for every table, so a name is never a guess', from: ['conventions', 'tables'] });
+  decide({ topic: 'naming', subject: 'columns', choice: 'snake_case; a reference `customer` is the column `customer_id`; indexes `idx_{table}_{columns}`, foreign keys `fk_{table}_{ref_table}`', reason: 'names that say what they join to, without quoting' });
+
+  const tenant = spec.tenancy === 'none' ? undefined : spec.tenancy;
+  const entities = Object.entries(spec.entities);
+  const byTable = new Map<string, string>();
+  for (const [entity] of entities) {
+    const name = tableName(entity);
+    if (byTable.has(name)) throw new SchemawiseError(`entities ${byTable.get(name)} and ${entity} would both be the table ${name}`);
+    byTable.set(name, entity);
+  }
+
+  // Keys first: a reference column takes the type of the key it refers to.
+  for (const [entity, e] of entities) {
+    const table = emptyTable(tableName(entity));
+    const keyType = keyTypeOf(spec, e);
+    tables.set(entity, { entity, table, keyType });
+    table.columns.push(keyColumn(spec, keyType));
+    table.primaryKey = { name: truncateIdentifier(`${table.name}_pkey`), columns: ['id'] };
+    decide(keyDecision(spec, entity, e, table.name, keyType));
+    if (e.comment) table.comment = e.comment;
+  }
+
+  const tenantTable = tenant?.entity ? tables.get(tenant.entity) : undefined;
+  if (tenant) {
+    decide({
+      topic: 'keys',
+      subject: 'tenancy',
+      choice: `every table but ${tenantTable ? tenantTable.table.name : 'the tenants\''} has \`${tenant.column}\`, NOT NULL${tenantTable ? `, a foreign key to ${tenantTable.table.name}` : ''}; unique keys are unique per tenant`,
+      reason: 'rows of one tenant are found, constrained and (later) partitioned or distributed by the tenant column; a unique business key only has to be unique within its tenant',
+      tradeoff: 'one more column and key part per table; cross-tenant queries need an index without it',
+      from: ['tenancy'],
+    });
+  }
+
+  for (const [entity, e] of entities) {
+    const { table } = tables.get(entity)!;
+    if (tenant && tenantTable?.entity !== entity) {
+      table.columns.push({ name: tenant.column, type: tenantTable?.keyType ?? 'bigint', notNull: true, default: null });
+      if (tenantTable) table.foreignKeys.push(foreignKey(table, tenant.column, tenantTable.table, 'restrict'));
+    }
+    for (const [fieldName, raw] of Object.entries(e.fields)) {
+      const f = fieldOf(raw);
+      const path = ['entities', entity, 'fields', fieldName];
+      if (f.type === 'ref') {
+        const target = tables.get(f.ref!)!;
+        const column = `${fieldName}_id`;
+        table.columns.push({ name: column, type: target.keyType, notNull: !f.optional, default: null, ...(f.comment && { comment: f.comment }) });
+        const onDelete = onDeleteOf(entity, f);
+        table.foreignKeys.push(foreignKey(table, column, target.table, onDelete.action));
+        decide({ topic: 'relationships', subject: `${table.name}.${column} → ${target.table.name}`, choice: `ON DELETE ${onDelete.action.toUpperCase()}`, reason: onDelete.reason, ...(onDelete.tradeoff && { tradeoff: onDelete.tradeoff }), from: path });
+        if (f.unique) table.uniques.push(uniqueOf(table, tenant && tenantTable?.entity !== entity ? [tenant.column, column] : [column]));
+        continue;
+      }
+      if (f.type === 'enum') {
+        addEnumColumn(db, decide, table, entity, fieldName, f, path);
+      } else {
+        const t = columnTypeOf(f);
+        if (!t) throw new SchemawiseError(`entities.${entity}.fields.${fieldName}: unknown type "${f.type}"`);
+        // A required json document with no default starts as an empty object, not a NULL the application must avoid.
+        const fallback = t.type === 'jsonb' && !f.optional && f.default === undefined ? `'{}'::jsonb` : null;
+        const column: Column = { name: fieldName, type: t.type, notNull: !f.optional, default: defaultSql(f) ?? fallback, ...(f.comment && { comment: f.comment }) };
+        table.columns.push(column);
+        for (const [i, check] of [...t.checks, ...(f.check ? [checkSql(f.check)] : [])].entries()) {
+          table.checks.push({ name: truncateIdentifier(`${table.name}_${fieldName}_check${i ? i + 1 : ''}`), expression: check.replaceAll('{col}', quoteIdent(fieldName)) });
+        }
+        if (t.type !== 'text' || f.type !== 'text' || f.max_length) decide({ topic: 'types', subject: `${table.name}.${fieldName}`, choice: t.type, reason: t.reason, ...(t.tradeoff && { tradeoff: t.tradeoff }), from: path });
+      }
+      if (f.unique) addUnique(decide, table, fieldName, f, tenant && tenantTable?.entity !== entity ? tenant.column : undefined, path);
+    }
+    addTimestamps(spec, table, e);
+  }
+
+  for (const [i, r] of spec.relationships.entries()) {
+    if ('many' in r) addJoinTable(schema.tables, decide, tables, plural, r, i, tenant && tenantTable ? { column: tenant.column, table: tenantTable } : undefined);
+    else {
+      const owner = tables.get(r.one)!;
+      const owned = tables.get(r.to_one)!;
+      const column = `${r.one}_id`;
+      if (!owned.table.columns.some((c) => c.name === column)) owned.table.columns.splice(1, 0, { name: column, type: owner.keyType, notNull: !r.optional, default: null });
+      const action = r.on_delete ?? 'cascade';
+      owned.table.foreignKeys.push(foreignKey(owned.table, column, owner.table, action));
+      owned.table.uniques.push(uniqueOf(owned.table, [column]));
+      decide({ topic: 'relationships', subject: `${owner.table.name} 1–1 ${owned.table.name}`, choice: `${owned.table.name}.${column} UNIQUE, ON DELETE ${action.toUpperCase()}`, reason: `one ${r.to_one} per ${r.one}: the foreign key on the dependent side, unique so there cannot be two`, from: ['relationships', i] });
+    }
+  }
+
+  for (const [i, d] of spec.denormalize.entries()) addDenormalization(schema, decide, tables, d, i);
+
+  schema.tables.unshift(...[...tables.values()].map((t) => t.table));
+  addUpdatedAtTrigger(schema, decide, spec);
+  addForeignKeyIndexes(schema.tables, decide);
+  warnings.push(...normalFormWarnings(spec));
+  return { database: db, decisions, warnings, tables };
+}
+
+const article = (word: string) => (/^[aeiou]/i.test(word) ? 'an' : 'a');
+
+function keyTypeOf(spec: Spec, e: EntitySpec): 'bigint' | 'uuid' {
+  if (spec.conventions.primary_keys !== 'auto') return spec.conventions.primary_keys;
+  return e.ids && e.ids !== 'internal' ? 'uuid' : 'bigint';
+}
+
+function keyColumn(spec: Spec, keyType: 'bigint' | 'uuid'): Column {
+  if (keyType === 'bigint') return { name: 'id', type: 'bigint', notNull: true, default: null, identity: 'always' };
+  return { name: 'id', type: 'uuid', notNull: true, default: spec.postgres >= 18 ? 'uuidv7()' : 'gen_random_uuid()' };
+}
+
+function keyDecision(spec: Spec, entity: string, e: EntitySpec, table: string, keyType: 'bigint' | 'uuid'): Decision {
+  const from = e.ids ? ['entities', entity, 'ids'] : ['conventions', 'primary_keys'];
+  if (keyType === 'bigint') {
+    return { topic: 'keys', subject: table, choice: '`id bigint GENERATED ALWAYS AS IDENTITY`', reason: 'ids are internal: 8 bytes, ordered (inserts append to the key\'s index), never exhausted; ALWAYS so no one writes ids by hand and desynchronises the sequence', tradeoff: 'ids are guessable and reveal volume: not for URLs or APIs (ids: exposed gives uuid)', from };
+  }
+  const why = e.ids === 'client-generated' ? 'clients create ids before the row exists' : e.ids === 'merged' ? 'rows are merged across systems without collisions' : e.ids === 'exposed' ? 'ids appear in URLs and APIs: not guessable, not revealing volume' : 'the spec asks for uuid keys';
+  return spec.postgres >= 18
+    ? { topic: 'keys', subject: table, choice: '`id uuid DEFAULT uuidv7()`', reason: `${why}; version 7 is time-ordered, so inserts stay local in the key's index (PostgreSQL 18's uuidv7())`, tradeoff: '16 bytes per key and per reference instead of 8', from }
+    : { topic: 'keys', subject: table, choice: '`id uuid DEFAULT gen_random_uuid()`', reason: `${why}`, tradeoff: `16 bytes per key and reference; version 4 is random, so inserts land all over the key's index (more pages written, less cache): generate version 7 ids in the application, or use uuidv7() from PostgreSQL 18 (the spec targets ${spec.postgres})`, from };
+}
+
+/**
+ * ON DELETE: as the spec says, else SET NULL for an optional reference, CASCADE for a part of
+ * its parent (`order_item.order`: the entity is named after the parent), RESTRICT otherwise.
+ */
+function onDeleteOf(entity: string, f: FieldSpec): { action: ReferentialAction; reason: string; tradeoff?: string } {
+  if (f.on_delete) return { action: f.on_delete as ReferentialAction, reason: 'as the spec says' };
+  if (f.optional) return { action: 'set null', reason: `the reference is optional: the ${entity} outlives its ${f.ref}` };
+  if (entity.startsWith(`${f.ref}_`)) return { action: 'cascade', reason: `${article(entity)} ${entity} is part of its ${f.ref}: it goes with it`, tradeoff: 'a delete of the parent deletes every part in the same transaction (an index on the reference keeps that fast)' };
+  return { action: 'restrict', reason: `a ${f.ref} with ${pluralize(entity)} cannot be deleted by accident: the application decides what happens to them first`, tradeoff: 'deleting it takes an explicit step' };
+}
+
+function foreignKey(table: Table, column: string, ref: Table, onDelete: ReferentialAction) {
+  const sameTarget = table.foreignKeys.filter((k) => k.refTable.name === ref.name).length;
+  const name = truncateIdentifier(`fk_${table.name}_${ref.name}${sameTarget ? `_${column.replace(/_id$/, '')}` : ''}`);
+  return { name, columns: [column], refTable: { schema: 'public', name: ref.name }, refColumns: ['id'], onDelete, onUpdate: 'no action' as ReferentialAction };
+}
+
+function uniqueOf(table: Table, columns: string[]) {
+  return { name: truncateIdentifier(`${table.name}_${columns.join('_')}_key`), columns, nullsNotDistinct: false };
+}
+
+function addUnique(decide: (d: Decision) => void, table: Table, field: string, f: FieldSpec, tenantColumn: string | undefined, path: (string | number)[]): void {
+  const columns = tenantColumn ? [tenantColumn, field] : [field];
+  if (f.type === 'email') {
+    // Two spellings of one address are one customer: unique on lower(email).
+    table.indexes.push({ name: truncateIdentifier(`idx_${table.name}_${tenantColumn ? `${tenantColumn}_` : ''}lower_${field}`), unique: true, method: 'btree', columns: [...(tenantColumn ? [tenantColumn] : []), `lower(${quoteIdent(field)})`], keys: [...(tenantColumn ? [{ column: tenantColumn, expression: null }] : []), { column: null, expression: `lower(${quoteIdent(field)})` }], where: null, include: [] });
+    decide({ topic: 'integrity', subject: `${table.name}.${field}`, choice: `UNIQUE (${tenantColumn ? `${tenantColumn}, ` : ''}lower(${field}))`, reason: 'addresses differ only in case are the same mailbox in practice: unique regardless of case, and the index serves lookups by lower(email)', tradeoff: 'queries must compare lower(email) to use it', from: path });
+    return;
+  }
+  table.uniques.push(uniqueOf(table, columns));
+  decide({ topic: 'integrity', subject: `${table.name}.${field}`, choice: `UNIQUE (${columns.join(', ')})`, reason: tenantColumn ? 'a business key, unique within its tenant' : 'a business key: the database, not the application, keeps it unique (two concurrent inserts cannot both pass a check in the application)', from: path });
+}
+
+function addEnumColumn(db: Database, decide: (d: Decision) => void, table: Table, entity: string, field: string, f: FieldSpec, path: (string | number)[]): void {
+  const values = f.enum ?? [];
+  const schema = db.schemas[0];
+  if (values.length <= MAX_ENUM_VALUES) {
+    const typeName = `${entity}_${field}`;
+    schema.enums.push({ name: typeName, values });
+    table.columns.push({ name: field, type: typeName, notNull: !f.optional, default: f.default !== undefined ? `'${String(f.default).replace(/'/g, "''")}'::${typeName}` : null });
+    decide({ topic: 'enums', subject: `${table.name}.${field}`, choice: `enum ${typeName} (${values.join(', ')})`, reason: `${values.length} stable values: 4 bytes per row, ordered as declared, invalid values refused`, tradeoff: 'adding a value is a quick ALTER TYPE … ADD VALUE, but removing or renaming one needs a new type and a rewrite: a lookup table suits a list users edit', from: path });
+    return;
+  }
+  const lookup = truncateIdentifier(`${table.name}_${field}_values`);
+  const lookupTable = emptyTable(lookup);
+  lookupTable.columns.push({ name: 'value', type: 'text', notNull: true, default: null });
+  lookupTable.primaryKey = { name: `${lookup}_pkey`, columns: ['value'] };
+  schema.tables.push(lookupTable);
+  table.columns.push({ name: field, type: 'text', notNull: !f.optional, default: f.default !== undefined ? `'${String(f.default).replace(/'/g, "''")}'` : null });
+  table.foreignKeys.push({ name: truncateIdentifier(`fk_${table.name}_${lookup}`), columns: [field], refTable: { schema: 'public', name: lookup }, refColumns: ['value'], onDelete: 'restrict', onUpdate: 'cascade' });
+  decide({ topic: 'enums', subject: `${table.name}.${field}`, choice: `lookup table ${lookup} (text key)`, reason: `${values.length} values: a list that long is data, edited without a schema change`, tradeoff: 'a foreign key check per write; the values are seeded rows, not the type', from: path });
+}
+
+function defaultSql(f: FieldSpec): string | null {
+  if (f.default === undefined) return null;
+  const v = f.default;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (/^now(\(\))?$/i.test(v) && (f.type === 'timestamp' || f.type === 'date')) return f.type === 'date' ? 'CURRENT_DATE' : 'now()';
+  return `'${v.replace(/'/g, "''")}'`;
+}
+
+/** `> 0`, `between 1 and 5`, `in ('a', 'b')` apply to the column; anything else is a whole expression. */
+function checkSql(check: string): string {
+  return /^\s*(<|>|=|<>|!=|between\b|in\b|not\b|like\b|is\b)/i.test(check) ? `{col} ${check.trim()}` : check.trim();
+}
+
+function addTimestamps(spec: Spec, table: Table, e: EntitySpec): void {
+  if (!spec.conventions.timestamps) return;
+  if (e.soft_delete) table.columns.push({ name: 'deleted_at', type: 'timestamp with time zone', notNull: false, default: null });
+  if (!table.columns.some((c) => c.name === 'created_at')) table.columns.push({ name: 'created_at', type: 'timestamp with time zone', notNull: true, default: 'now()' });
+  if (!e.append_only && !table.columns.some((c) => c.name === 'updated_at')) table.columns.push({ name: 'updated_at', type: 'timestamp with time zone', notNull: true, default: 'now()' });
+}
+
+/** One `set_updated_at()` trigger function; a BEFORE UPDATE trigger on each table with `updated_at`. */
+function addUpdatedAtTrigger(schema: Database['schemas'][number], decide: (d: Decision) => void, spec: Spec): void {
+  const tables = schema.tables.filter((t) => t.columns.some((c) => c.name === 'updated_at'));
+  if (!tables.length) return;
+  const fn: Routine = { name: 'set_updated_at', arguments: '', returns: 'trigger', language: 'plpgsql', kind: 'function', parameters: [], body: '\nBEGIN\n  NEW.updated_at := now();\n  RETURN NEW;\nEND;\n' };
+  schema.functions.push(fn);
+  for (const t of tables) {
+    schema.triggers.push({ name: truncateIdentifier(`trg_${t.name}_updated_at`), table: { schema: 'public', name: t.name }, function: { schema: 'public', name: 'set_updated_at' }, timing: 'before', events: ['update'], forEach: 'row' } satisfies Trigger);
+  }
+  decide({ topic: 'integrity', subject: 'created_at, updated_at', choice: '`created_at timestamptz NOT NULL DEFAULT now()`; `updated_at` kept by a BEFORE UPDATE trigger (`set_updated_at()`)', reason: 'every writer gets them right, including ad-hoc SQL and other services; append-only entities have no updated_at', tradeoff: 'a trigger call per updated row (microseconds)', from: spec.conventions.timestamps ? ['conventions', 'timestamps'] : undefined });
+}
+
+function addJoinTable(tablesOut: Table[], decide: (d: Decision) => void, tables: Map<string, DesignedTable>, plural: boolean, r: { many: string; to_many: string; through?: string }, i: number, tenant: { column: string; table: DesignedTable } | undefined): void {
+  const [a, b] = [tables.get(r.many)!, tables.get(r.to_many)!];
+  const name = r.through ? (plural ? pluralize(r.through) : r.through) : `${r.many}_${plural ? pluralize(r.to_many) : r.to_many}`;
+  const table = emptyTable(name);
+  const [ca, cb] = [`${r.many}_id`, `${r.to_many}_id`];
+  if (tenant) table.columns.push({ name: tenant.column, type: tenant.table.keyType, notNull: true, default: null });
+  table.columns.push({ name: ca, type: a.keyType, notNull: true, default: null }, { name: cb, type: b.keyType, notNull: true, default: null }, { name: 'created_at', type: 'timestamp with time zone', notNull: true, default: 'now()' });
+  table.primaryKey = { name: truncateIdentifier(`${name}_pkey`), columns: [ca, cb] };
+  if (tenant) table.foreignKeys.push(foreignKey(table, tenant.column, tenant.table.table, 'restrict'));
+  table.foreignKeys.push(foreignKey(table, ca, a.table, 'cascade'), foreignKey(table, cb, b.table, 'cascade'));
+  tablesOut.push(table);
+  decide({ topic: 'relationships', subject: `${a.table.name} ↔ ${b.table.name}`, choice: `join table ${name} (${ca}, ${cb}) with that primary key; both foreign keys ON DELETE CASCADE`, reason: 'many-to-many: a pair is a row; the key is the pair (no surrogate id: nothing refers to a pair), and serves lookups from the first side; the second side gets its own index', from: ['relationships', i] });
+}
+
+/**
+ * A declared denormalisation: the copied column, filled on insert and when the reference
+ * changes, and updated in every child when the source changes — triggers, so no writer can
+ * forget it.
+ */
+function addDenormalization(schema: Database['schemas'][number], decide: (d: Decision) => void, tables: Map<string, DesignedTable>, d: { entity: string; field: string; from: string; reason: string }, i: number): void {
+  const child = tables.get(d.entity)!;
+  const [sourceEntity, sourceField] = d.from.split('.');
+  const parent = tables.get(sourceEntity)!;
+  const source = parent.table.columns.find((c) => c.name === sourceField)!;
+  const ref = child.table.foreignKeys.find((k) => k.refTable.name === parent.table.name && k.columns.length === 1);
+  if (!ref) throw new SchemawiseError(`denormalize[${i}]: ${d.entity} has no reference to ${sourceEntity} to copy ${d.from} through`);
+  const via = ref.columns[0];
+  const nullable = !source.notNull || !child.table.columns.find((c) => c.name === via)!.notNull;
+  child.table.columns.push({ name: d.field, type: source.type, notNull: !nullable, default: null });
+  const fill = truncateIdentifier(`${child.table.name}_fill_${d.field}`);
+  const spread = truncateIdentifier(`${parent.table.name}_spread_${sourceField}`);
+  const [c, p, col, s, v] = [quoteIdent(child.table.name), quoteIdent(parent.table.name), quoteIdent(d.field), quoteIdent(sourceField), quoteIdent(via)];
+  schema.functions.push(
+    { name: fill, arguments: '', returns: 'trigger', language: 'plpgsql', kind: 'function', parameters: [], body: `\nBEGIN\n  SELECT ${s} INTO NEW.${col} FROM ${p} WHERE id = NEW.${v};\n  RETURN NEW;\nEND;\n` },
+    { name: spread, arguments: '', returns: 'trigger', language: 'plpgsql', kind: 'function', parameters: [], body: `\nBEGIN\n  UPDATE ${c} SET ${col} = NEW.${s} WHERE ${v} = NEW.id;\n  RETURN NULL;\nEND;\n` },
+  );
+  schema.triggers.push(
+    { name: truncateIdentifier(`trg_${fill}`), table: { schema: 'public', name: child.table.name }, function: { schema: 'public', name: fill }, timing: 'before', events: ['insert', 'update'], forEach: 'row', columns: [via] },
+    { name: truncateIdentifier(`trg_${spread}`), table: { schema: 'public', name: parent.table.name }, function: { schema: 'public', name: spread }, timing: 'after', events: ['update'], forEach: 'row', columns: [sourceField], when: `OLD.${s} IS DISTINCT FROM NEW.${s}` },
+  );
+  decide({
+    topic: 'denormalization',
+    subject: `${child.table.name}.${d.field}`,
+    choice: `a copy of ${parent.table.name}.${sourceField}, through ${via}; filled by ${fill}() on insert and when ${via} changes, spread by ${spread}() when ${sourceField} changes`,
+    reason: d.reason,
+    tradeoff: `an update of ${parent.table.name}.${sourceField} rewrites that value in every ${child.entity} row of the ${sourceEntity} (in the same transaction); ${source.type} stored twice`,
+    from: ['denormalize', i],
+  });
+}
+
+/** An index on each foreign key no primary key, unique key or index leads with: deletes of the parent and joins from it. */
+function addForeignKeyIndexes(tables: Table[], decide: (d: Decision) => void): void {
+  const added: string[] = [];
+  for (const t of tables) {
+    const leading = [t.primaryKey?.columns, ...t.uniques.map((u) => u.columns), ...t.indexes.map((x) => x.keys.map((k) => k.column ?? ''))].filter((cols): cols is string[] => !!cols);
+    for (const fk of t.foreignKeys) {
+      if (leading.some((cols) => fk.columns.every((c, i) => cols[i] === c))) continue;
+      const name = truncateIdentifier(`idx_${t.name}_${fk.columns.join('_')}`);
+      t.indexes.push({ name, unique: false, method: 'btree', columns: [...fk.columns], keys: fk.columns.map((column) => ({ column, expression: null })), where: null, include: [] });
+      leading.push(fk.columns);
+      added.push(`${t.name} (${fk.columns.join(', ')})`);
+    }
+  }
+  if (added.length) decide({ topic: 'indexes', subject: 'foreign keys', choice: added.join('; '), reason: 'a delete or key update of the parent looks up its children by the referencing column: without an index that is a scan of the child table per parent row, under lock; joins from parent to children use it too' });
+}
+
+/** Smells in the requirements a reviewer would point out: repeating groups, a field of another entity, a list in a text field. */
+function normalFormWarnings(spec: Spec): DesignWarning[] {
+  const out: DesignWarning[] = [];
+  const fieldsOf = new Map(Object.entries(spec.entities).map(([name, e]) => [name, new Set(Object.keys(e.fields))]));
+  const denormalized = new Set(spec.denormalize.map((d) => `${d.entity}.${d.field}`));
+  for (const [entity, e] of Object.entries(spec.entities)) {
+    const groups = new Map<string, string[]>();
+    for (const field of Object.keys(e.fields)) {
+      const m = /^(.*?)_?(\d+)$/.exec(field);
+      if (m) groups.set(m[1], [...(groups.get(m[1]) ?? []), field]);
+    }
+    for (const [stem, fields] of groups) {
+      if (fields.length >= 2) out.push({ subject: `${entity}.${fields.join(', ')}`, message: `a repeating group (${fields.join(', ')}): one row per ${stem} in a table of its own, or an array, instead of numbered fields (first normal form)`, from: ['entities', entity, 'fields', fields[0]] });
+    }
+    for (const [field, raw] of Object.entries(e.fields)) {
+      const f = fieldOf(raw);
+      for (const [other, fields] of fieldsOf) {
+        if (other === entity || !field.startsWith(`${other}_`) || denormalized.has(`${entity}.${field}`)) continue;
+        const rest = field.slice(other.length + 1);
+        if (fields.has(rest)) out.push({ subject: `${entity}.${field}`, message: `looks like ${other}.${rest} stored again (third normal form): refer to the ${other}, or declare it under denormalize with the reason`, from: ['entities', entity, 'fields', field] });
+      }
+      if ((f.type === 'text' || f.type === undefined) && /(s|_list|_ids)$/.test(field) && !/(status|address|class|alias|bus|news)$/.test(field)) {
+        out.push({ subject: `${entity}.${field}`, message: `a plural name on a text field: if it holds a list, use text[] or a table of its own (first normal form)`, from: ['entities', entity, 'fields', field] });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,176 @@
+/**
+ * design: a requirements spec → the model and its decisions → schema.sql, the initial
+ * migration, erd.md, DESIGN.md. The generated SQL is run on the embedded PostgreSQL and its
+ * behaviour checked (keys, ON DELETE, the denormalisation's triggers, updated_at), and the
+ * output is byte-identical from one run to the next.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { designModel } from '../src/design/design-model.js';
+import { emitDesign } from '../src/design/emit-design.js';
+import { spec as specSchema, type Spec } from '../src/design/spec.js';
+import { verifyDesign } from '../src/design/verify-design.js';
+import { createEmbeddedEngine } from '../src/engine/embedded.js';
+import type { Engine } from '../src/engine/engine.js';
+import { initNormalizer } from '../src/model/normalize.js';
+import type { Table } from '../src/model/types.js';
+import { initParser } from '../src/parse/parse-script.js';
+
+const SHOP_YAML = readFileSync(path.join(__dirname, 'fixtures/design/shop.yaml'), 'utf8');
+const specOf = (yaml: string): Spec => specSchema.parse(parse(yaml));
+const shop = () => specOf(SHOP_YAML);
+const tableOf = (spec: Spec, name: string): Table => designModel(spec).database.schemas[0].tables.find((t) => t.name === name)!;
+
+beforeAll(async () => {
+  await initParser();
+  await initNormalizer();
+});
+
+describe('the model a spec gives', () => {
+  it('tables by convention, a key per table: uuid where ids are exposed, identity bigint elsewhere', () => {
+    const { database, decisions } = designModel(shop());
+    expect(database.schemas[0].tables.map((t) => t.name)).toEqual(['customers', 'orders', 'order_items', 'products', 'categories', 'coupons', 'product_categories']);
+    expect(tableOf(shop(), 'customers').columns[0]).toEqual({ name: 'id', type: 'uuid', notNull: true, default: 'gen_random_uuid()' });
+    expect(tableOf(shop(), 'orders').columns[0]).toEqual({ name: 'id', type: 'bigint', notNull: true, default: null, identity: 'always' });
+    expect(tableOf(shop(), 'orders').columns.find((c) => c.name === 'customer_id')!.type).toBe('uuid');
+    const key = decisions.find((d) => d.topic === 'keys' && d.subject === 'customers')!;
+    expect(key.reason).toMatch(/^ids appear in URLs and APIs/);
+    expect(key.tradeoff).toMatch(/version 4 is random.*uuidv7\(\) from PostgreSQL 18 \(the spec targets 16\)/);
+  });
+
+  it('PostgreSQL 18 gets uuidv7(); singular names and uuid keys when the conventions say so', () => {
+    const s = specOf(SHOP_YAML.replace('postgres: 16', 'postgres: 18').replace('conventions: { tables: plural, primary_keys: auto }', 'conventions: { tables: singular, primary_keys: uuid }'));
+    const t = tableOf(s, 'order');
+    expect(t.columns[0]).toEqual({ name: 'id', type: 'uuid', notNull: true, default: 'uuidv7()' });
+  });
+
+  it('types, NOT NULL, defaults and CHECKs from the logical fields', () => {
+    const customers = tableOf(shop(), 'customers');
+    expect(customers.columns.map((c) => [c.name, c.type, c.notNull, c.default])).toEqual([
+      ['id', 'uuid', true, 'gen_random_uuid()'],
+      ['email', 'text', true, null],
+      ['full_name', 'text', true, null],
+      ['status', 'customer_status', true, `'active'::customer_status`],
+      ['preferences', 'jsonb', true, `'{}'::jsonb`],
+      ['birth_date', 'date', false, null],
+      ['created_at', 'timestamp with time zone', true, 'now()'],
+      ['updated_at', 'timestamp with time zone', true, 'now()'],
+    ]);
+    expect(customers.checks).toEqual([{ name: 'customers_email_check', expression: 'char_length(email) <= 254' }]);
+    expect(tableOf(shop(), 'order_items').checks).toEqual([{ name: 'order_items_quantity_check', expression: 'quantity > 0' }]);
+    expect(tableOf(shop(), 'coupons').checks.map((c) => c.expression)).toEqual(['char_length(code) <= 100', 'percent_off BETWEEN 0 AND 100']);
+    expect(tableOf(shop(), 'orders').columns.find((c) => c.name === 'total')!.type).toBe('numeric(12,2)');
+  });
+
+  it('ON DELETE: as the spec says, CASCADE for a part of its parent, SET NULL for an optional reference, RESTRICT otherwise', () => {
+    const actions = (t: string) => tableOf(shop(), t).foreignKeys.map((k) => [k.name, k.columns[0], k.onDelete]);
+    expect(actions('orders')).toEqual([['fk_orders_customers', 'customer_id', 'restrict'], ['fk_orders_coupons', 'coupon_id', 'set null']]);
+    expect(actions('order_items')).toEqual([['fk_order_items_orders', 'order_id', 'cascade'], ['fk_order_items_products', 'product_id', 'restrict']]);
+    expect(actions('product_categories')).toEqual([['fk_product_categories_products', 'product_id', 'cascade'], ['fk_product_categories_categories', 'category_id', 'cascade']]);
+  });
+
+  it('unique business keys (email case-insensitively), and an index on every foreign key no key leads with', () => {
+    expect(tableOf(shop(), 'products').uniques.map((u) => u.columns)).toEqual([['sku']]);
+    expect(tableOf(shop(), 'customers').indexes.map((i) => [i.name, i.unique, i.columns])).toEqual([['idx_customers_lower_email', true, ['lower(email)']]]);
+    expect(tableOf(shop(), 'orders').indexes.map((i) => i.columns)).toEqual([['customer_id'], ['coupon_id']]);
+    // The join table's key leads with product_id: only category_id needs its own.
+    expect(tableOf(shop(), 'product_categories').indexes.map((i) => i.columns)).toEqual([['category_id']]);
+    expect(tableOf(shop(), 'product_categories').primaryKey!.columns).toEqual(['product_id', 'category_id']);
+  });
+
+  it('an enum of many values is a lookup table', () => {
+    const values = Array.from({ length: 25 }, (_, i) => `c${i}`).join(', ');
+    const s = specOf(`name: geo\nentities:\n  address:\n    fields:\n      country: { enum: [${values}] }\n`);
+    const { database, decisions } = designModel(s);
+    expect(database.schemas[0].tables.map((t) => t.name)).toEqual(['addresses', 'addresses_country_values']);
+    expect(database.schemas[0].tables[0].foreignKeys[0]).toMatchObject({ columns: ['country'], refTable: { name: 'addresses_country_values' }, refColumns: ['value'] });
+    expect(decisions.find((d) => d.topic === 'enums')!.choice).toBe('lookup table addresses_country_values (text key)');
+  });
+
+  it('tenancy: a tenant column and foreign key on every other table, unique keys per tenant', () => {
+    const s = specOf(`name: saas\ntenancy: { column: tenant_id, entity: tenant }\nentities:\n  tenant:\n    fields: { name: text }\n  project:\n    fields:\n      slug: { type: slug, unique: true }\n      owner: { ref: tenant }\n`);
+    const projects = tableOf(s, 'projects');
+    expect(projects.columns.slice(0, 2).map((c) => c.name)).toEqual(['id', 'tenant_id']);
+    expect(projects.foreignKeys[0]).toMatchObject({ name: 'fk_projects_tenants', columns: ['tenant_id'], onDelete: 'restrict' });
+    expect(projects.foreignKeys[1]).toMatchObject({ name: 'fk_projects_tenants_owner', columns: ['owner_id'] });
+    expect(projects.uniques.map((u) => u.columns)).toEqual([['tenant_id', 'slug']]);
+    expect(tableOf(s, 'tenants').columns.map((c) => c.name)).not.toContain('tenant_id');
+  });
+
+  it('one-to-one: the dependent side holds a unique foreign key', () => {
+    const s = specOf(`name: app\nentities:\n  user:\n    fields: { name: text }\n  profile:\n    fields: { bio: { type: text, optional: true } }\nrelationships:\n  - { one: user, to_one: profile }\n`);
+    const profiles = tableOf(s, 'profiles');
+    expect(profiles.columns.map((c) => c.name)).toEqual(['id', 'user_id', 'bio', 'created_at', 'updated_at']);
+    expect(profiles.uniques.map((u) => u.columns)).toEqual([['user_id']]);
+    expect(profiles.foreignKeys[0]).toMatchObject({ columns: ['user_id'], onDelete: 'cascade' });
+  });
+
+  it('warns about repeating groups, another entity\'s field stored again, and a list in a text field', () => {
+    const s = specOf(`name: crm\nentities:\n  customer:\n    fields: { name: text, phone1: phone, phone2: phone, tags: text }\n  invoice:\n    fields: { customer: { ref: customer }, customer_name: text }\n`);
+    expect(designModel(s).warnings.map((w) => [w.subject, w.message.split(':')[0]])).toEqual([
+      ['customer.phone1, phone2', 'a repeating group (phone1, phone2)'],
+      ['customer.tags', 'a plural name on a text field'],
+      ['invoice.customer_name', 'looks like customer.name stored again (third normal form)'],
+    ]);
+  });
+});
+
+describe('the files, run on the embedded engine', () => {
+  let engine: Engine;
+  let files: Map<string, string>;
+  beforeAll(async () => {
+    files = emitDesign(shop(), designModel(shop()), { specFile: 'shop.yaml' });
+    engine = await createEmbeddedEngine();
+  }, 120_000);
+  afterAll(() => engine?.close());
+
+  it('schema.sql and the initial migration build the same schema; the down migration undoes it', async () => {
+    expect([...files.keys()]).toEqual(['schema.sql', 'migrations/0001_initial.up.sql', 'migrations/0001_initial.down.sql', 'erd.md', 'DESIGN.md']);
+    expect(await verifyDesign(files)).toEqual([]);
+  }, 120_000);
+
+  it('behaves as decided: the denormalised copy follows its source, updated_at moves, ON DELETE holds', async () => {
+    await engine.exec(files.get('schema.sql')!);
+    await engine.exec(`INSERT INTO customers (email, full_name) VALUES ('Ann@x.org', 'Ann');
+      INSERT INTO products (sku, name, price) VALUES ('p1', 'P', 5);
+      INSERT INTO orders (customer_id, status, total, placed_at) SELECT id, 'paid', 10, now() FROM customers;
+      INSERT INTO order_items (order_id, product_id, quantity, unit_price) SELECT o.id, p.id, 2, 5 FROM orders o, products p;`);
+    expect(await engine.query(`SELECT customer_email FROM orders`)).toEqual([{ customer_email: 'Ann@x.org' }]);
+    await engine.exec(`UPDATE customers SET email = 'ann@y.org'`);
+    expect(await engine.query(`SELECT customer_email, updated_at > created_at OR updated_at = created_at AS ok FROM orders`)).toEqual([{ customer_email: 'ann@y.org', ok: true }]);
+    await expect(engine.exec(`INSERT INTO customers (email, full_name) VALUES ('ANN@Y.ORG', 'Twin')`)).rejects.toThrow(/idx_customers_lower_email/);
+    await expect(engine.exec(`INSERT INTO order_items (order_id, product_id, quantity, unit_price) SELECT id, (SELECT id FROM products), 0, 1 FROM orders`)).rejects.toThrow(/order_items_quantity_check/);
+    await expect(engine.exec(`DELETE FROM customers`)).rejects.toThrow(/fk_orders_customers/);
+    await engine.exec(`DELETE FROM orders`);
+    expect(await engine.query(`SELECT count(*)::int AS n FROM order_items`)).toEqual([{ n: 0 }]);
+  });
+
+  it('COMMENTs state the key decisions in the database too', async () => {
+    const [{ comment }] = await engine.query<{ comment: string }>(`SELECT obj_description('public.customers'::regclass) AS comment`);
+    expect(comment).toBe('Key: id uuid DEFAULT gen_random_uuid(). ids appear in URLs and APIs: not guessable, not revealing volume.');
+  });
+
+  it('the same spec gives byte-identical files', () => {
+    const again = emitDesign(shop(), designModel(shop()), { specFile: 'shop.yaml' });
+    expect([...again]).toEqual([...files]);
+  });
+
+  it('DESIGN.md restates the requirements and gives every decision with its reason and trade-off', () => {
+    const md = files.get('DESIGN.md')!;
+    expect(md).toMatch(/^# Design: shop\n/);
+    expect(md).toContain('| order | `orders` | customer, status, total, placed_at, coupon? | 40M | 3M/month | 24 months |');
+    expect(md).toContain('- **orders, order_items, products, categories, coupons**: `id bigint GENERATED ALWAYS AS IDENTITY` — ids are internal');
+    expect(md).toContain('### Denormalisation\n\n- **orders.customer_email**: a copy of customers.email, through customer_id;');
+    expect(md).toContain('*Trade-off:* an update of customers.email rewrites that value in every order row of the customer');
+    expect(md).toContain('## Files\n\n- `DESIGN.md`: this file');
+  });
+
+  it('erd.md is a Mermaid diagram of the tables and their relationships', () => {
+    const erd = files.get('erd.md')!;
+    expect(erd).toMatch(/^# shop: entity-relationship diagram\n\n```mermaid\nerDiagram\n/);
+    expect(erd).toContain('orders }o--|| customers : "fk_orders_customers"');
+    expect(erd).toContain('orders }o--o| coupons : "fk_orders_coupons"');
+  });
+});
