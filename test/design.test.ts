@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { adviseDesign } from '../src/design/design-indexes.js';
 import { designModel } from '../src/design/design-model.js';
 import { emitDesign } from '../src/design/emit-design.js';
 import { spec as specSchema, type Spec } from '../src/design/spec.js';
@@ -173,4 +174,44 @@ describe('the files, run on the embedded engine', () => {
     expect(erd).toContain('orders }o--|| customers : "fk_orders_customers"');
     expect(erd).toContain('orders }o--o| coupons : "fk_orders_coupons"');
   });
+});
+
+describe('the declared queries: indexes advised on the design seeded at the declared volume', () => {
+  let design: ReturnType<typeof designModel>;
+  let workload: Awaited<ReturnType<typeof adviseDesign>>;
+  beforeAll(async () => {
+    design = designModel(shop());
+    workload = await adviseDesign(shop(), design, { specFile: 'shop.yaml' });
+  }, 180_000);
+
+  it('adds the advised index to the model, with a decision naming the query it serves', () => {
+    const orders = design.database.schemas[0].tables.find((t) => t.name === 'orders')!;
+    expect(orders.indexes.map((i) => i.name)).toEqual(['idx_orders_customer_id', 'idx_orders_coupon_id', 'idx_orders_placed_at_paid']);
+    expect(orders.indexes[2]).toMatchObject({ columns: ['placed_at'], where: "status = 'paid'" });
+    const decision = design.decisions.find((d) => d.choice === 'idx_orders_placed_at_paid')!;
+    expect(decision.subject).toBe("orders (placed_at) WHERE status = 'paid'");
+    expect(decision.reason).toMatch(/^serves "orders to ship" \(cost [\d.]+k → \d+, Index Scan using idx_orders_placed_at_paid on orders\)$/);
+  });
+
+  it('indexes.sql says why each index exists; queries.md gives each query\'s plan before and after', () => {
+    expect(workload!.indexesSql).toContain('-- idx_orders_customer_id: foreign key fk_orders_customers: deletes of customers and joins from it');
+    expect(workload!.indexesSql).toMatch(/-- idx_orders_placed_at_paid: serves orders to ship \(cost [\d.]+k → \d+\)/);
+    expect(workload!.indexesSql).toContain(`CREATE INDEX idx_orders_placed_at_paid ON public.orders USING btree (placed_at) WHERE (status = 'paid');`);
+    const md = workload!.queriesMd;
+    expect(md).toMatch(/^# shop: the declared queries, planned\n/);
+    expect(md).toMatch(/## orders to ship\n\n```sql\nSELECT id FROM orders WHERE status = 'paid'[^`]*```\n\nCost [\d.]+k → \d+ \(−[\d.]+ %\), weight 2\.\n\nBefore:\n\n```text\nSeq Scan on orders/);
+    expect(md).toContain('After:\n\n```text\nIndex Scan using idx_orders_placed_at_paid on orders');
+  });
+
+  it('the same spec gives the same advice and files (statistics from whole samples, not random ones)', async () => {
+    const again = designModel(shop());
+    const second = await adviseDesign(shop(), again, { specFile: 'shop.yaml' });
+    expect(second!.queriesMd).toBe(workload!.queriesMd);
+    expect(second!.indexesSql).toBe(workload!.indexesSql);
+    expect([...emitDesign(shop(), again, { specFile: 'shop.yaml' }, second)]).toEqual([...emitDesign(shop(), design, { specFile: 'shop.yaml' }, workload)]);
+  }, 180_000);
+
+  it('the files with the advised indexes still build the same schema both ways', async () => {
+    expect(await verifyDesign(emitDesign(shop(), design, { specFile: 'shop.yaml' }, workload))).toEqual([]);
+  }, 120_000);
 });

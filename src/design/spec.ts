@@ -6,14 +6,20 @@ import { z } from 'zod';
  * the rules in `field-types.ts`. Every field is required unless `optional: true`.
  */
 
+// No /i flag on these patterns: JSON Schema patterns have no flags, so the editor schema
+// (specJsonSchema) would reject `2M`. The cases allowed are spelled out instead.
+
 /** `2M`, `100k`, `1e6`, `50000`: a count. */
-export const count = z.union([z.number().nonnegative(), z.string().regex(/^\s*\d[\d_]*(\.\d+)?(e\d+)?\s*[kmb]?\s*$/i, 'a count such as 50000, 100k, 2M or 1e6')]);
+export const count = z.union([z.number().nonnegative(), z.string().regex(/^\s*\d[\d_]*(\.\d+)?([eE]\d+)?\s*[kKmMbB]?\s*$/, 'a count such as 50000, 100k, 2M or 1e6')]);
 
 /** `100k/month`, `5/s`, `3M/year`: a count per period. */
-export const rate = z.string().regex(/^\s*\d[\d_]*(\.\d+)?(e\d+)?\s*[kmb]?\s*\/\s*(s|second|minute|hour|day|week|month|year)\s*$/i, 'a count per period such as 100k/month, 300/day or 5/second');
+export const rate = z.string().regex(/^\s*\d[\d_]*(\.\d+)?([eE]\d+)?\s*[kKmMbB]?\s*\/\s*(s|second|minute|hour|day|week|month|year)\s*$/, 'a count per period such as 100k/month, 300/day or 5/second');
 
 /** `24 months`, `90 days`, `7 years`. */
-export const duration = z.string().regex(/^\s*\d+\s*(day|week|month|year)s?\s*$/i, 'a duration such as 90 days, 24 months or 7 years');
+export const duration = z.string().regex(/^\s*\d+\s*(day|week|month|year)s?\s*$/, 'a duration such as 90 days, 24 months or 7 years');
+
+/** The message completes "expected …, got …" in read-spec's errors. */
+const snakeCase = z.string().regex(/^[a-z][a-z0-9_]*$/, 'a snake_case name (lower-case letters, digits and _)');
 
 export const FIELD_TYPES = ['text', 'email', 'url', 'phone', 'slug', 'money', 'integer', 'bigint', 'smallint', 'decimal', 'percent', 'boolean', 'date', 'time', 'timestamp', 'duration', 'json', 'uuid', 'ip', 'bytes', 'tsvector', 'enum', 'ref', 'text[]', 'integer[]'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
@@ -77,7 +83,7 @@ export const query = z
 
 export const spec = z
   .object({
-    name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'snake_case: lower-case letters, digits and _'),
+    name: snakeCase,
     postgres: z.number().int().min(12).max(18).default(16),
     workload: z
       .object({
@@ -90,7 +96,7 @@ export const spec = z
       })
       .strict()
       .default({ type: 'oltp', reads_per_write: 10, consistency: 'strong' }),
-    tenancy: z.union([z.literal('none'), z.object({ column: z.string().regex(/^[a-z][a-z0-9_]*$/), entity: z.string().optional() }).strict()]).default('none'),
+    tenancy: z.union([z.literal('none'), z.object({ column: snakeCase, entity: z.string().optional() }).strict()]).default('none'),
     conventions: z
       .object({
         tables: z.enum(['plural', 'singular']).default('plural'),

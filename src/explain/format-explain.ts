@@ -16,14 +16,23 @@ const DETAILS = ['Index Cond', 'Recheck Cond', 'Hash Cond', 'Merge Cond', 'Join 
 
 const rows = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 
-/** The plan as a tree: each node with its cost and rows, and with ANALYZE the actual rows, loops and time. */
-export function planTree(root: PlanNode): string {
+/** Three significant digits: 906.11 → 906, 51302 → 51.3k. What stays the same when the clock moves a little. */
+const significant = (n: number) => (n >= 1e6 ? `${+(n / 1e6).toPrecision(3)}M` : n >= 1e4 ? `${+(n / 1e3).toPrecision(3)}k` : n === 0 ? '0' : String(+n.toPrecision(3)));
+
+/**
+ * The plan as a tree: each node with its cost and rows, and with ANALYZE the actual rows, loops
+ * and time. `rounded`: estimates to three significant digits, for a report that must read the
+ * same from one run to the next (an estimate against now() moves with the clock).
+ */
+export function planTree(root: PlanNode, options: { rounded?: boolean } = {}): string {
+  const cost = (n: number) => (options.rounded ? significant(n) : n.toFixed(2));
+  const estimate = (n: number) => (options.rounded ? significant(n) : String(n));
   const lines: string[] = [];
   const visit = (node: PlanNode, prefix: string, last: boolean, top: boolean) => {
     const branch = top ? '' : last ? '└─ ' : '├─ ';
     const actual = node['Actual Rows'] !== undefined ? `  actual rows=${rows(node['Actual Rows'])} loops=${node['Actual Loops']} time=${(node['Actual Total Time'] ?? 0).toFixed(3)} ms` : '';
     const relationship = node['Parent Relationship'] === 'InitPlan' || node['Parent Relationship'] === 'SubPlan' ? `${node['Parent Relationship']}: ` : '';
-    lines.push(`${prefix}${branch}${relationship}${nodeLabel(node)}  (cost=${node['Startup Cost'].toFixed(2)}..${node['Total Cost'].toFixed(2)} rows=${node['Plan Rows']})${actual}`);
+    lines.push(`${prefix}${branch}${relationship}${nodeLabel(node)}  (cost=${cost(node['Startup Cost'])}..${cost(node['Total Cost'])} rows=${estimate(node['Plan Rows'])})${actual}`);
     const inner = top ? '' : prefix + (last ? '   ' : '│  ');
     for (const key of DETAILS) {
       const value = node[key];

@@ -20,6 +20,12 @@ export interface SeedOptions {
   defaultRows?: number;
   /** Rows generated at most in all: beyond, each table gets a sample of its count and its planner statistics are scaled. */
   maxRows?: number;
+  /**
+   * Rows generated at most per table: beyond, a sample with scaled statistics. 30 000 (ANALYZE's
+   * sample at the default statistics target) makes the statistics exact and so the plans
+   * repeatable: ANALYZE reads every row of a table that small instead of a random sample.
+   */
+  maxTableRows?: number;
   /** The day generated timestamps end at (ISO date): today by default. */
   anchor?: string;
   /** How far back generated timestamps go, in days: 365. */
@@ -96,6 +102,7 @@ export function planSeed(db: Database, options: SeedOptions = {}): SeedPlan {
   for (const e of order) {
     const rows = asked.get(key(e.qn))!;
     let generate = fraction < 1 ? Math.max(Math.min(rows, 100), Math.round(rows * fraction)) : rows;
+    if (options.maxTableRows !== undefined) generate = Math.min(generate, Math.max(1, options.maxTableRows));
     const plan = planTable(db, e, generate, deferred, options, source, byKey, (qn) => seeds.get(key(qn))?.generate ?? 0);
     if (plan.capacity < generate) {
       notes.push(`${qualifiedName(e.qn.schema, e.qn.name)}: ${plan.capacity} rows at most (${plan.limit}), not ${generate}`);

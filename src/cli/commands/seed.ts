@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { SchemawiseError } from '../../errors.js';
+import { parseCount } from '../../seed/parse-count.js';
 import { qualifiedName } from '../../model/quote-ident.js';
 import { compactCount as count } from '../../report/compact-count.js';
 import type { SeedOptions } from '../../seed/seed-plan.js';
@@ -21,13 +22,7 @@ interface SeedCommandOptions {
   quiet?: boolean;
 }
 
-/** A row count as people write them: 2000, 1e6, 2M, 100k, 1_000_000. */
-export function parseCount(text: string, what: string): number {
-  const m = /^(\d[\d_]*(?:\.\d+)?(?:e\d+)?)\s*([kmb])?$/i.exec(text.trim());
-  if (!m) throw new SchemawiseError(`${what}: "${text}" is not a count (examples: 5000, 1e6, 2M, 100k)`);
-  const unit = { k: 1e3, m: 1e6, b: 1e9 }[(m[2] ?? '').toLowerCase() as 'k' | 'm' | 'b'] ?? 1;
-  return Math.round(Number(m[1].replaceAll('_', '')) * unit);
-}
+export { parseCount };
 
 /** The options seed and explain share (`--rows`, `--scale`, `--max-rows`, `--date`), checked; `--max-rows` is 2M by default on the embedded engine. */
 export function seedOptionsOf(options: { rows?: string[]; scale?: string; maxRows?: string; date?: string }, embedded: boolean): SeedOptions {

@@ -1,0 +1,153 @@
+import { advise, type Advice } from '../advise/advise.js';
+import type { CandidateIndex } from '../advise/candidate-index.js';
+import { EmbeddedWhatIf } from '../advise/embedded-what-if.js';
+import { introspect } from '../engine/introspect.js';
+import { planTree } from '../explain/format-explain.js';
+import { parameterCount, type WorkloadQuery } from '../explain/read-queries.js';
+import type { Index, Span } from '../model/types.js';
+import { toDDL } from '../report/ddl.js';
+import { parseCount } from '../seed/parse-count.js';
+import { runSeed } from '../seed/run-seed.js';
+import { planSeed } from '../seed/seed-plan.js';
+import type { DesignModel } from './design-model.js';
+import type { Spec } from './spec.js';
+
+/**
+ * Rows per table seeded for the design's plans: ANALYZE then reads every row (its sample is
+ * 30 000 at the default statistics target), so the statistics, the plans and the advice are
+ * the same on every run; larger tables are samples whose statistics are scaled to the spec's
+ * volume (PostgreSQL 18's pg_restore_relation_stats on the embedded engine).
+ */
+const SAMPLE_ROWS = 30_000;
+
+/** More indexes than this on one table is over-indexing for a write-heavy workload. */
+const MAX_INDEXES_PER_TABLE = 6;
+
+export interface DesignWorkload {
+  advice: Advice;
+  /** indexes.sql: every secondary index of the design and why it exists. */
+  indexesSql: string;
+  /** queries.md: each declared query's plan before and after the advised indexes. */
+  queriesMd: string;
+}
+
+export interface DesignWorkloadOptions {
+  specFile: string;
+  spanOf?: (path: (string | number)[]) => Span | undefined;
+  onProgress?: (message: string) => void;
+}
+
+/**
+ * The declared queries planned on the design's schema seeded at the spec's volume: the index
+ * advisor (composite, partial, covering, over the whole workload, weighed by the spec's
+ * reads per write) adds its indexes to the model, with a decision each; then a check against
+ * over-indexing. Without declared queries: nothing to advise.
+ */
+export async function adviseDesign(spec: Spec, design: DesignModel, options: DesignWorkloadOptions): Promise<DesignWorkload | undefined> {
+  if (!spec.queries.length) return undefined;
+  const { createEmbeddedEngine } = await import('../engine/embedded.js');
+  const engine = await createEmbeddedEngine();
+  try {
+    options.onProgress?.('seeding the design at the spec\'s volume…');
+    await engine.exec(toDDL(design.database));
+    const rows = new Map<string, number>();
+    for (const [entity, e] of Object.entries(spec.entities)) if (e.rows !== undefined) rows.set(design.tables.get(entity)!.table.name, parseCount(String(e.rows), `entities.${entity}.rows`));
+    await runSeed(engine, planSeed((await introspect(engine)).database, { rows, maxTableRows: SAMPLE_ROWS }));
+    const db = (await introspect(engine)).database;
+    const queries: WorkloadQuery[] = spec.queries.map((q, i) => ({
+      name: q.name,
+      sql: q.sql.trim().replace(/;\s*$/, ''),
+      weight: q.per_second ?? q.weight ?? 1,
+      parameters: parameterCount(q.sql),
+      span: options.spanOf?.(['queries', i, 'sql']) ?? { file: options.specFile, line: 1, column: 1 },
+    }));
+    const whatIf = new EmbeddedWhatIf(engine);
+    options.onProgress?.('advising indexes for the declared queries…');
+    const advice = await advise(engine, db, queries, whatIf, { readsPerWrite: spec.workload.reads_per_write, onProgress: options.onProgress });
+    await whatIf.close();
+    for (const r of advice.recommended) {
+      const table = design.database.schemas.find((s) => s.name === r.schema)!.tables.find((t) => t.name === r.table)!;
+      table.indexes.push(indexOf(r.name, r.candidate));
+      design.decisions.push({
+        topic: 'indexes',
+        subject: `${r.table} ${r.definition}`,
+        choice: r.name,
+        reason: `serves ${r.serves.map((s) => `"${s.query.name}" (cost ${round(s.before)} → ${round(s.after)}, ${s.node})`).join('; ') || 'the declared queries together'}`,
+        tradeoff: `about ${r.bytes >= 1048576 ? `${(r.bytes / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(r.bytes / 1024))} kB`} at the declared volume (built on the sample, scaled), and an entry to write on every insert and on updates of its columns`,
+        from: ['queries', queries.indexOf(r.serves[0]?.query ?? queries[0])],
+      });
+    }
+    overIndexing(spec, design);
+    return { advice, indexesSql: indexesSql(design, advice), queriesMd: queriesMd(spec, advice) };
+  } finally {
+    await engine.close();
+  }
+}
+
+/** Costs to three significant digits: the same on every run (estimates against now() drift with the clock). */
+const round = (n: number) => (n >= 1e6 ? `${+(n / 1e6).toPrecision(3)}M` : n >= 1e4 ? `${+(n / 1e3).toPrecision(3)}k` : String(+n.toPrecision(3)));
+
+function indexOf(name: string, c: CandidateIndex): Index {
+  return {
+    name,
+    unique: false,
+    method: c.method,
+    columns: c.keys.map((k) => k.target.column ?? k.target.sql),
+    keys: c.keys.map((k) => ({
+      column: k.target.column ?? null,
+      expression: k.target.column === undefined ? k.target.sql : null,
+      ...(k.desc && { order: 'desc' as const }),
+      ...(k.nullsFirst !== undefined && k.nullsFirst !== !!k.desc && { nulls: k.nullsFirst ? ('first' as const) : ('last' as const) }),
+      ...(k.opclass && { opclass: k.opclass }),
+    })),
+    where: c.where,
+    include: [...c.include],
+  };
+}
+
+/** A table with many indexes under a write-heavy workload: each insert writes every one. */
+function overIndexing(spec: Spec, design: DesignModel): void {
+  for (const { table } of design.tables.values()) {
+    const count = table.indexes.length + table.uniques.length + (table.primaryKey ? 1 : 0);
+    if (count > MAX_INDEXES_PER_TABLE && spec.workload.reads_per_write < 20) {
+      design.warnings.push({ subject: table.name, message: `${count} indexes for ${spec.workload.reads_per_write} reads per write: every insert writes ${count} index entries; review whether each declared query needs its own` });
+    }
+  }
+  design.decisions.push({ topic: 'indexes', subject: 'over-indexing', choice: `each advised index had to lower the declared workload's cost by more than it costs the writes (${spec.workload.reads_per_write} reads per write)`, reason: 'an index is paid on every insert and on updates of its columns; the advisor weighs both over the whole workload, and prunes indexes the final set does not need', from: ['workload', 'reads_per_write'] });
+}
+
+function indexesSql(design: DesignModel, advice: Advice): string {
+  const lines = ['-- Every secondary index of the design, and why it exists (also in schema.sql and the initial migration).', ''];
+  const advised = new Map(advice.recommended.map((r) => [r.name, r]));
+  for (const schema of design.database.schemas) {
+    for (const table of schema.tables) {
+      for (const ix of table.indexes) {
+        const r = advised.get(ix.name);
+        const fk = table.foreignKeys.find((k) => k.columns.length === ix.columns.length && k.columns.every((c, i) => ix.columns[i] === c));
+        const why = r ? `serves ${r.serves.map((s) => `${s.query.name} (cost ${round(s.before)} → ${round(s.after)})`).join(', ')}` : fk ? `foreign key ${fk.name}: deletes of ${fk.refTable.name} and joins from it` : ix.unique ? 'a unique business key' : 'declared';
+        lines.push(`-- ${ix.name}: ${why}`);
+      }
+    }
+  }
+  const ddl = toDDL(design.database).split('\n').filter((l) => /^CREATE (UNIQUE )?INDEX /.test(l));
+  return `${[...lines, '', ...ddl].join('\n')}\n`;
+}
+
+/** Each declared query with its plan on the FK indexes alone and with the advised ones. */
+function queriesMd(spec: Spec, advice: Advice): string {
+  const out = [`# ${spec.name}: the declared queries, planned`, '', 'Plans on the design seeded at the spec\'s volume (samples of at most 30 000 rows per table, with the planner statistics scaled to the declared rows). "Before": the keys and foreign-key indexes only; "after": with the advised indexes. Costs are the planner\'s estimates.', ''];
+  advice.queries.forEach((q, i) => {
+    const [before, after] = [advice.baseline[i], advice.final[i]];
+    out.push(`## ${q.name}`, '', '```sql', q.sql, '```', '');
+    if (!before.plan || !after.plan) {
+      out.push(`Not planned: ${before.error ?? after.error}`, '');
+      return;
+    }
+    const [b, a] = [before.plan['Total Cost'], after.plan['Total Cost']];
+    out.push(`Cost ${round(b)} → ${round(a)}${b > 0 ? ` (${a <= b ? '−' : '+'}${+Math.abs((100 * (b - a)) / b).toPrecision(2)} %)` : ''}, weight ${q.weight}.`, '');
+    const [treeBefore, treeAfter] = [planTree(before.plan, { rounded: true }), planTree(after.plan, { rounded: true })];
+    out.push('Before:', '', '```text', treeBefore, '```', '');
+    if (treeAfter !== treeBefore) out.push('After:', '', '```text', treeAfter, '```', '');
+  });
+  return `${out.join('\n').trimEnd()}\n`;
+}
