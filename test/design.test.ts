@@ -18,6 +18,7 @@ import type { Engine } from '../src/engine/engine.js';
 import { initNormalizer } from '../src/model/normalize.js';
 import type { Table } from '../src/model/types.js';
 import { initParser } from '../src/parse/parse-script.js';
+import { serverDatabase, serverUrl } from './helpers/server-database.js';
 
 const SHOP_YAML = readFileSync(path.join(__dirname, 'fixtures/design/shop.yaml'), 'utf8');
 const specOf = (yaml: string): Spec => specSchema.parse(parse(yaml));
@@ -128,7 +129,7 @@ describe('the files, run on the embedded engine', () => {
   afterAll(() => engine?.close());
 
   it('schema.sql and the initial migration build the same schema; the down migration undoes it', async () => {
-    expect([...files.keys()]).toEqual(['schema.sql', 'migrations/0001_initial.up.sql', 'migrations/0001_initial.down.sql', 'erd.md', 'DESIGN.md']);
+    expect([...files.keys()]).toEqual(['schema.sql', 'migrations/0001_initial.up.sql', 'migrations/0001_initial.down.sql', 'erd.md', 'ops/pgbouncer.ini', 'ops/roles.sql', 'ops/retention.sql', 'DESIGN.md']);
     expect(await verifyDesign(files)).toEqual([]);
   }, 120_000);
 
@@ -214,4 +215,101 @@ describe('the declared queries: indexes advised on the design seeded at the decl
   it('the files with the advised indexes still build the same schema both ways', async () => {
     expect(await verifyDesign(emitDesign(shop(), design, { specFile: 'shop.yaml' }, workload))).toEqual([]);
   }, 120_000);
+});
+
+describe('partitioning, retention and operations', () => {
+  const EVENTS = `name: telemetry
+workload: { type: oltp, reads_per_write: 2, consistency: eventual, cores: 8 }
+entities:
+  device:
+    rows: 10k
+    fields: { serial: { type: text, unique: true } }
+  reading:
+    rows: 50M
+    growth: 30M/month
+    retention: 90 days
+    append_only: true
+    fields:
+      device: { ref: device }
+      value: decimal
+      taken_at: timestamp
+`;
+
+  it('a large table with a retention is range-partitioned by month on its timestamp; the key includes it', () => {
+    const design = designModel(specOf(EVENTS));
+    const readings = design.database.schemas[0].tables.find((t) => t.name === 'readings')!;
+    expect(readings.partitioning).toEqual({ strategy: 'range', keys: ['taken_at'] });
+    expect(readings.primaryKey!.columns).toEqual(['id', 'taken_at']);
+    expect(design.database.schemas[0].tables.find((t) => t.name === 'readings_default')!.partitionOf).toEqual({ parent: { schema: 'public', name: 'readings' }, bound: 'DEFAULT' });
+    const decision = design.decisions.find((d) => d.topic === 'partitioning')!;
+    expect(decision.reason).toBe('50M rows now, 140M after 3 months (its retention, 90 days): past its retention a month leaves with DETACH + DROP (instant, no vacuum), and queries on recent taken_at read only the recent partitions');
+  });
+
+  it('a table others refer to is not partitioned: the retention is a batched DELETE', () => {
+    const decision = designModel(shop()).decisions.find((d) => d.topic === 'partitioning')!;
+    expect(decision).toMatchObject({ subject: 'orders', choice: 'not partitioned' });
+    expect(decision.reason).toMatch(/^40M rows now, 112M after 24 months \(its retention, 24 months\), but order_items refers to it/);
+  });
+
+  it('pooling, timeouts and isolation follow the workload', () => {
+    const design = designModel(specOf(EVENTS));
+    const choice = (subject: string) => design.decisions.find((d) => d.subject === subject)!.choice;
+    expect(choice('pooling')).toBe('PgBouncer in transaction mode, 16 server connections per database (default_pool_size), clients up to 1000');
+    expect(choice('timeouts')).toMatch(/^app: statement_timeout 5s, lock_timeout 2s, idle_in_transaction_session_timeout 60s/);
+    expect(choice('isolation')).toBe('READ COMMITTED; reads may go to replicas (app_ro)');
+    expect(design.ops.get('ops/pgbouncer.ini')).toContain('pool_mode = transaction\ndefault_pool_size = 16\n');
+  });
+
+  it('the partition procedure creates months ahead and drops those past retention; the retention purge deletes old rows', async () => {
+    const design = designModel(specOf(EVENTS));
+    const files = emitDesign(specOf(EVENTS), design, { specFile: 'telemetry.yaml' });
+    expect(await verifyDesign(files)).toEqual([]);
+    const engine = await createEmbeddedEngine();
+    try {
+      await engine.exec(files.get('schema.sql')!);
+      await engine.exec(`CREATE TABLE readings_2020_01 PARTITION OF readings FOR VALUES FROM ('2020-01-01') TO ('2020-02-01')`);
+      await engine.exec(files.get('ops/partitions.sql')!);
+      await engine.exec('CALL maintain_partitions()');
+      const parts = (await engine.query<{ name: string }>(`SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'readings'::regclass ORDER BY 1`)).map((r) => r.name);
+      expect(parts).toHaveLength(5);
+      expect(parts).toContain('readings_default');
+      expect(parts).not.toContain('readings_2020_01');
+    } finally {
+      await engine.close();
+    }
+    const shopFiles = emitDesign(shop(), designModel(shop()), { specFile: 'shop.yaml' });
+    const e2 = await createEmbeddedEngine();
+    try {
+      await e2.exec(shopFiles.get('schema.sql')!);
+      await e2.exec(`INSERT INTO customers (email, full_name) VALUES ('a@x.org', 'A');
+        INSERT INTO orders (customer_id, status, total, placed_at) SELECT id, 'paid', 1, now() - g * interval '1 month' FROM customers, generate_series(0, 29) g;`);
+      await e2.exec(shopFiles.get('ops/retention.sql')!);
+      await e2.exec('CALL purge_orders(7)');
+      expect(await e2.query(`SELECT count(*)::int AS n FROM orders`)).toEqual([{ n: 24 }]);
+    } finally {
+      await e2.close();
+    }
+  }, 180_000);
+});
+
+describe.skipIf(!serverUrl)('ops/roles.sql on the PostgreSQL server', () => {
+  it('creates the three roles with their settings (in a transaction rolled back: roles are cluster-wide)', async () => {
+    const database = serverDatabase('schemawise_design_roles');
+    const engine = await database.open();
+    try {
+      const dbName = new URL(database.url()).pathname.slice(1);
+      const roles = designModel(shop()).ops.get('ops/roles.sql')!.replace(/IN DATABASE shop\b/g, `IN DATABASE ${dbName}`);
+      await engine.exec('BEGIN');
+      await engine.exec(roles);
+      const settings = await engine.query<{ role: string; config: string[] }>(`SELECT r.rolname AS role, s.setconfig AS config FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole JOIN pg_database d ON d.oid = s.setdatabase WHERE d.datname = current_database() ORDER BY 1`);
+      expect(settings).toEqual([
+        { role: 'app_ro', config: ['default_transaction_read_only=on', 'statement_timeout=60s'] },
+        { role: 'app_rw', config: ['statement_timeout=5s', 'lock_timeout=2s', 'idle_in_transaction_session_timeout=60s'] },
+        { role: 'migrator', config: ['lock_timeout=5s', 'statement_timeout=0'] },
+      ]);
+      await engine.exec('ROLLBACK');
+    } finally {
+      await database.close(engine);
+    }
+  });
 });

@@ -2,10 +2,12 @@ import { SchemawiseError } from '../errors.js';
 import { pluralize } from '../lint/inflect.js';
 import { truncateIdentifier } from '../lint/naming.js';
 import { emptyDatabase, emptySchema, emptyTable } from '../model/empty.js';
+import { parseCount } from '../seed/parse-count.js';
 import { quoteIdent } from '../model/quote-ident.js';
 import type { Column, Database, Function as Routine, ReferentialAction, Table, Trigger } from '../model/types.js';
 import type { Decision, DesignWarning } from './decision.js';
 import { columnTypeOf } from './field-types.js';
+import { designOperations } from './operations.js';
 import { fieldOf, type EntitySpec, type FieldSpec, type Spec } from './spec.js';
 
 export interface DesignedTable {
@@ -21,6 +23,8 @@ export interface DesignModel {
   warnings: DesignWarning[];
   /** Entity name → its table. */
   tables: Map<string, DesignedTable>;
+  /** ops/ files: pgbouncer.ini, roles.sql, partitions.sql, retention.sql. */
+  ops: Map<string, string>;
 }
 
 /** Enum values beyond this many are a lookup table's rows: a list that long changes. */
@@ -134,9 +138,12 @@ export function designModel(spec: Spec): DesignModel {
 
   schema.tables.unshift(...[...tables.values()].map((t) => t.table));
   addUpdatedAtTrigger(schema, decide, spec);
+  addPartitioning(spec, tables, schema.tables, decide);
   addForeignKeyIndexes(schema.tables, decide);
   warnings.push(...normalFormWarnings(spec));
-  return { database: db, decisions, warnings, tables };
+  const design: DesignModel = { database: db, decisions, warnings, tables, ops: new Map() };
+  design.ops = designOperations(spec, design);
+  return design;
 }
 
 const article = (word: string) => (/^[aeiou]/i.test(word) ? 'an' : 'a');
@@ -296,6 +303,64 @@ function addDenormalization(schema: Database['schemas'][number], decide: (d: Dec
     from: ['denormalize', i],
   });
 }
+
+/** Rows a table holds at its horizon: its rows now plus its growth over its retention (or a year). */
+export function horizonRows(e: EntitySpec): { now: number; horizon: number; months: number } {
+  const now = e.rows !== undefined ? parseCount(String(e.rows), 'rows') : 0;
+  const months = e.retention ? retentionMonths(e.retention) : 12;
+  return { now, horizon: now + monthlyGrowth(e.growth) * months, months };
+}
+
+function retentionMonths(text: string): number {
+  const m = /^\s*(\d+)\s*(day|week|month|year)s?\s*$/i.exec(text)!;
+  const n = Number(m[1]);
+  return { day: n / 30, week: n / 4.35, month: n, year: n * 12 }[m[2].toLowerCase() as 'day']!;
+}
+
+function monthlyGrowth(rate: string | undefined): number {
+  if (!rate) return 0;
+  const [count, period] = rate.split('/').map((s) => s.trim());
+  const per = { s: 2_592_000, second: 2_592_000, minute: 43_200, hour: 720, day: 30, week: 4.35, month: 1, year: 1 / 12 }[period.toLowerCase() as 's'] ?? 1;
+  return parseCount(count, 'growth') * per;
+}
+
+/** Tables to partition: with a retention and 10M rows at their horizon (old data leaves by DROP, not DELETE), or 500M rows in any case. */
+const PARTITION_WITH_RETENTION = 10_000_000;
+const PARTITION_ALWAYS = 500_000_000;
+
+/**
+ * Range partitioning by month on the entity's first timestamp field (else created_at), with a
+ * DEFAULT partition so rows always have a home; ops/partitions.sql creates months ahead and
+ * detaches and drops those past retention. The key must be part of every unique constraint of a
+ * partitioned table, so the primary key becomes (id, key) — and a table other tables refer to
+ * is not partitioned: their foreign keys would have to carry the key too (co-partitioning).
+ */
+function addPartitioning(spec: Spec, tables: Map<string, DesignedTable>, all: Table[], decide: (d: Decision) => void): void {
+  for (const [entity, e] of Object.entries(spec.entities)) {
+    const { now, horizon, months } = horizonRows(e);
+    const wanted = (e.retention && horizon >= PARTITION_WITH_RETENTION) || horizon >= PARTITION_ALWAYS;
+    if (!wanted) continue;
+    const { table } = tables.get(entity)!;
+    const key = Object.entries(e.fields).find(([, f]) => fieldOf(f).type === 'timestamp')?.[0] ?? (table.columns.some((c) => c.name === 'created_at') ? 'created_at' : undefined);
+    const size = `${compact(now)} rows now, ${compact(horizon)} after ${Math.round(months)} months${e.retention ? ` (its retention, ${e.retention})` : ''}`;
+    const referrers = all.filter((t) => t !== table && t.foreignKeys.some((k) => k.refTable.name === table.name)).map((t) => t.name);
+    if (!key || referrers.length || table.uniques.length || table.indexes.some((x) => x.unique)) {
+      const why = !key ? 'it has no timestamp to partition by' : referrers.length ? `${referrers.join(', ')} refer${referrers.length === 1 ? 's' : ''} to it: their foreign keys would have to include the partition key (co-partitioning: copy ${key} into them)` : `its unique keys would have to include ${key}`;
+      decide({ topic: 'partitioning', subject: table.name, choice: 'not partitioned', reason: `${size}, but ${why}`, tradeoff: e.retention ? `old rows leave by batched DELETE (ops/retention.sql), which costs vacuum work that dropping a partition would not` : 'one large table: vacuum and index maintenance grow with it', from: ['entities', entity] });
+      continue;
+    }
+    table.partitioning = { strategy: 'range', keys: [key] };
+    table.primaryKey = { name: table.primaryKey!.name, columns: ['id', key] };
+    const column = table.columns.find((c) => c.name === key)!;
+    column.notNull = true;
+    const partition = emptyTable(truncateIdentifier(`${table.name}_default`));
+    partition.partitionOf = { parent: { schema: 'public', name: table.name }, bound: 'DEFAULT' };
+    all.push(partition);
+    decide({ topic: 'partitioning', subject: table.name, choice: `PARTITION BY RANGE (${key}), a partition per month, and a DEFAULT partition; primary key (id, ${key})`, reason: `${size}: ${e.retention ? 'past its retention a month leaves with DETACH + DROP (instant, no vacuum), and ' : ''}queries on recent ${key} read only the recent partitions`, tradeoff: `every unique key must include ${key}, lookups by id alone visit every partition's index (give ${key} when you can), and partitions must be created ahead: ops/partitions.sql`, from: ['entities', entity] });
+  }
+}
+
+const compact = (n: number) => (n >= 1e9 ? `${+(n / 1e9).toPrecision(3)}B` : n >= 1e6 ? `${+(n / 1e6).toPrecision(3)}M` : n >= 1e3 ? `${+(n / 1e3).toPrecision(3)}k` : String(Math.round(n)));
 
 /** An index on each foreign key no primary key, unique key or index leads with: deletes of the parent and joins from it. */
 function addForeignKeyIndexes(tables: Table[], decide: (d: Decision) => void): void {

@@ -30,6 +30,7 @@ export function emitDesign(spec: Spec, design: DesignModel, context: ReportConte
     files.set('indexes.sql', workload.indexesSql);
     files.set('queries.md', workload.queriesMd);
   }
+  for (const [file, text] of design.ops) files.set(file, text);
   const listing = ['## Files', '', ...[...files.keys(), 'DESIGN.md'].sort().map((f) => `- \`${f}\`${FILE_NOTES[f] ? `: ${FILE_NOTES[f]}` : ''}`)].join('\n');
   files.set('DESIGN.md', designReport(spec, design, { ...context, sections: [...(context.sections ?? []), listing] }));
   return files;
@@ -43,6 +44,10 @@ const FILE_NOTES: Record<string, string> = {
   'indexes.sql': 'every secondary index and why it exists (foreign keys, the declared queries it serves)',
   'queries.md': 'each declared query with its EXPLAIN on seeded data at the declared volume, before and after the advised indexes',
   'DESIGN.md': 'this file',
+  'ops/pgbouncer.ini': 'connection pooling (transaction mode, pool size from the cores)',
+  'ops/roles.sql': 'the application, read-only and migration roles with their timeouts and grants',
+  'ops/partitions.sql': 'partitions created ahead, and dropped past retention: run daily',
+  'ops/retention.sql': 'batched deletes past retention for tables that are not partitioned: run daily',
 };
 
 /** Each table's key decision and each column's own decision as COMMENTs, so the database says why too. */

@@ -61,7 +61,7 @@ interface Found {
 export function readSpec(file: string, text: string): ReadSpec {
   const positions = new SourcePositions(file, text);
   const doc = parseDocument(text, { prettyErrors: false });
-  if (doc.errors.length) throw new SpecError(doc.errors.map((e) => ({ path: '', message: yamlMessage(e, text), span: positions.span(e.pos[0]) })));
+  if (doc.errors.length) throw new SpecError(doc.errors.map((e) => yamlProblem(e, doc, positions)));
   const where = new Locator(doc, positions, text);
 
   let raw: unknown;
@@ -96,9 +96,29 @@ function formatProblem(p: SpecProblem): string {
   return `${at}${p.path ? `${p.path}: ` : ''}${p.message}`;
 }
 
-function yamlMessage(error: YAMLError, text: string): string {
-  if (error.code === 'DUPLICATE_KEY') return `duplicate key "${text.slice(error.pos[0], error.pos[1])}"`;
-  return `invalid YAML: ${error.message}`;
+function yamlProblem(error: YAMLError, doc: Document, positions: SourcePositions): SpecProblem {
+  const span = positions.span(error.pos[0]);
+  // The error marks the key's first character only: name the key, and say where it is.
+  const duplicate = error.code === 'DUPLICATE_KEY' ? keyAt(doc.contents, error.pos[0], []) : undefined;
+  if (duplicate) return { path: duplicate.join('.'), message: `duplicate key "${duplicate.at(-1)}"`, span };
+  return { path: '', message: `invalid YAML: ${error.message}`, span };
+}
+
+/** The path of the map key written at `offset`. */
+function keyAt(node: unknown, offset: number, path: (string | number)[]): (string | number)[] | undefined {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      if (rangeOf(pair.key)?.[0] === offset) return [...path, key];
+      const found = keyAt(pair.value, offset, [...path, key]);
+      if (found) return found;
+    }
+  }
+  if (isSeq(node)) for (const [i, item] of node.items.entries()) {
+    const found = keyAt(item, offset, [...path, i]);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** Where each part of the YAML document is written. */
