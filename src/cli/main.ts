@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerAdvise } from './commands/advise.js';
+import { registerDesign } from './commands/design.js';
 import { registerErd } from './commands/erd.js';
 import { registerExplain } from './commands/explain.js';
 import { PACKAGE_VERSION } from './package-version.js';
@@ -29,5 +30,6 @@ registerMigrate(program);
 registerSeed(program);
 registerExplain(program);
 registerAdvise(program);
+registerDesign(program);
 
 await program.parseAsync();

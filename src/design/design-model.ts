@@ -8,7 +8,7 @@ import type { Column, Database, Function as Routine, ReferentialAction, Table, T
 import type { Decision, DesignWarning } from './decision.js';
 import { columnTypeOf } from './field-types.js';
 import { designOperations } from './operations.js';
-import { fieldOf, type EntitySpec, type FieldSpec, type Spec } from './spec.js';
+import { CHECK_ON_FIELD, fieldOf, type EntitySpec, type FieldSpec, type Spec } from './spec.js';
 
 export interface DesignedTable {
   entity: string;
@@ -232,7 +232,7 @@ function defaultSql(f: FieldSpec): string | null {
 
 /** `> 0`, `between 1 and 5`, `in ('a', 'b')` apply to the column; anything else is a whole expression. */
 function checkSql(check: string): string {
-  return /^\s*(<|>|=|<>|!=|between\b|in\b|not\b|like\b|is\b)/i.test(check) ? `{col} ${check.trim()}` : check.trim();
+  return CHECK_ON_FIELD.test(check) ? `{col} ${check.trim()}` : check.trim();
 }
 
 function addTimestamps(spec: Spec, table: Table, e: EntitySpec): void {

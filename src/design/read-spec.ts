@@ -6,7 +6,8 @@ import { SchemawiseError } from '../errors.js';
 import type { Span } from '../model/types.js';
 import { parserReady } from '../parse/parse-script.js';
 import { SourcePositions } from '../parse/source-positions.js';
-import { FIELD_TYPES, fieldOf, spec as specSchema, type FieldSpec, type Spec } from './spec.js';
+import { pluralize } from '../lint/inflect.js';
+import { CHECK_ON_FIELD, FIELD_TYPES, fieldOf, spec as specSchema, type FieldSpec, type Spec } from './spec.js';
 
 /** One thing wrong in a spec: where (`entities.order.fields.total.type`) and what. */
 export interface SpecProblem {
@@ -335,8 +336,6 @@ const TYPE_ALIASES: Record<string, string> = {
   float: 'decimal', double: 'decimal', real: 'decimal', numeric: 'decimal', bool: 'boolean', datetime: 'timestamp', timestamptz: 'timestamp',
   jsonb: 'json', bytea: 'bytes', blob: 'bytes', inet: 'ip', interval: 'duration',
 };
-/** As design-model's checkSql: a check starting with an operator is about the field itself (`> 0`). */
-const OPERATOR_FIRST = /^\s*(<|>|=|<>|!=|between\b|in\b|not\b|like\b|is\b)/i;
 const QUERY_STATEMENTS = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -438,6 +437,17 @@ function meaningProblems(raw: Record<string, unknown>, where: Locator): Found[] 
     checkFields(['entities', name, 'fields'], fields);
     const clash = tenantColumn !== undefined && tenancy.entity !== name ? columnsOf(fields).get(tenantColumn) : undefined;
     if (clash) add(['entities', name, 'fields', clash], `${tenantColumn} is the tenancy column: the design adds it to every table`, 'key');
+    const softDelete = asObject(entities[name]).soft_delete === true ? columnsOf(fields).get('deleted_at') : undefined;
+    if (softDelete) add(['entities', name, 'fields', softDelete], 'soft_delete: true adds deleted_at: drop this field or the soft_delete', 'key');
+  }
+  // Two entities whose tables would have one name (`person` and `people` when tables are plural).
+  const plural = asObject(raw.conventions).tables !== 'singular';
+  const tableOwner = new Map<string, string>();
+  for (const name of entityNames) {
+    const table = plural ? pluralize(name) : name;
+    const first = tableOwner.get(table);
+    if (first !== undefined) add(['entities', name], `the table of "${name}" would be ${table}, as the table of "${first}"`, 'key');
+    else tableOwner.set(table, name);
   }
 
   for (const [i, r] of asArray(raw.relationships).entries()) {
@@ -516,7 +526,7 @@ function queryProblems(path: Path, sql: string, where: Locator): Found[] {
 /** A CHECK: `> 0` (about the field) or a whole condition; parsed as the WHERE of a SELECT. */
 function checkProblems(path: Path, check: string, where: Locator): Found[] {
   // `x`, not the field's name: a field named `order` is a keyword.
-  const prefix = OPERATOR_FIRST.test(check) ? 'SELECT 1 WHERE x ' : 'SELECT 1 WHERE ';
+  const prefix = CHECK_ON_FIELD.test(check) ? 'SELECT 1 WHERE x ' : 'SELECT 1 WHERE ';
   const result = parse(prefix + check);
   if ('message' in result) return [{ path, message: result.message, span: where.spanInside(path, Math.max(0, result.index - prefix.length)) }];
   // `> 0 LIMIT 1` or `> 0; DROP TABLE t` parse too, but are not a condition.

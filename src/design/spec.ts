@@ -117,6 +117,9 @@ export type EntitySpec = z.infer<typeof entity>;
 export type FieldSpec = z.infer<typeof fieldObject>;
 export type RelationshipSpec = z.infer<typeof relationship>;
 
+/** A field's `check` that starts with an operator (`> 0`, `between 1 and 5`, `in (…)`) is about the field itself. */
+export const CHECK_ON_FIELD = /^\s*(<|>|=|<>|!=|between\b|in\b|not\b|like\b|is\b)/i;
+
 /** A field in its full form: `email` → `{ type: 'email' }`. */
 export function fieldOf(f: z.infer<typeof field>): FieldSpec {
   if (typeof f === 'string') return { type: f };

@@ -1,0 +1,76 @@
+/**
+ * `schemawise design` as a user runs it (the built CLI): the folder it writes, byte-identical
+ * from run to run, and its refusals — an invalid spec (every problem with its line), a missing
+ * file, a folder that already holds files — with exit code 2 and nothing written.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './helpers/run-cli.js';
+
+const SHOP = path.join(__dirname, 'fixtures/design/shop.yaml');
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'schemawise-design-'));
+const listing = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
+
+describe('schemawise design (the built CLI)', () => {
+  it('writes the design folder, the same bytes on every run', () => {
+    const dir = tmp();
+    const r = runCli(['design', SHOP, '--out', 'design'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('wrote design/: schema.sql, migrations/0001_initial.up.sql, migrations/0001_initial.down.sql, erd.md, indexes.sql, queries.md, ops/pgbouncer.ini, ops/roles.sql, ops/retention.sql, DESIGN.md\n7 tables, 38 decisions, 0 warnings on the requirements (DESIGN.md)\n');
+    const out = path.join(dir, 'design');
+    expect(listing(out)).toEqual(['DESIGN.md', 'erd.md', 'indexes.sql', 'migrations/0001_initial.down.sql', 'migrations/0001_initial.up.sql', 'ops/pgbouncer.ini', 'ops/retention.sql', 'ops/roles.sql', 'queries.md', 'schema.sql']);
+    // Decisions cite the spec's lines.
+    expect(readFileSync(path.join(out, 'DESIGN.md'), 'utf8')).toContain('- **customers**: `id uuid DEFAULT gen_random_uuid()` — ids appear in URLs and APIs: not guessable, not revealing volume. *Trade-off:* 16 bytes per key and reference;');
+    expect(readFileSync(path.join(out, 'DESIGN.md'), 'utf8')).toMatch(/not revealing volume\. \*Trade-off:\*[^\n]*\(shop\.yaml:11\)\n/);
+    const again = runCli(['design', SHOP, '--out', 'again'], dir);
+    expect(again.code).toBe(0);
+    for (const f of listing(out)) expect(readFileSync(path.join(dir, 'again', f), 'utf8'), f).toBe(readFileSync(path.join(out, f), 'utf8'));
+  }, 120_000);
+
+  it('an invalid spec: every problem with its line and column, exit 2, nothing written', () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'bad.yaml'), 'name: shop\nentities:\n  order:\n    fileds: { total: money }\n  item:\n    fields:\n      order: { ref: ordr }\n      price: { type: mony }\n');
+    const r = runCli(['design', 'bad.yaml', '--out', 'design'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'error: bad.yaml:4:5: entities.order.fileds: unknown key "fileds" (did you mean "fields"?)\n' +
+        'bad.yaml:7:21: entities.item.fields.order.ref: unknown entity "ordr" (did you mean "order"?)\n' +
+        'bad.yaml:8:22: entities.item.fields.price.type: unknown type "mony" (did you mean "money"?)\n',
+    );
+    expect(existsSync(path.join(dir, 'design'))).toBe(false);
+  });
+
+  it.each([
+    [['design', 'missing.yaml'], 'error: missing.yaml: no such file\n'],
+    [['design'], 'error: no spec: give the requirements file (schemawise design spec.yaml), or --json-schema\n'],
+  ])('refuses %j with a message and exit 2', (args, message) => {
+    const r = runCli(args, tmp());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(message);
+  });
+
+  it('a folder that already holds files: refused without --force; --force replaces the design\'s files only', () => {
+    const dir = tmp();
+    mkdirSync(path.join(dir, 'design'));
+    writeFileSync(path.join(dir, 'design', 'NOTES.txt'), 'mine');
+    const refused = runCli(['design', SHOP, '--out', 'design'], dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe("error: --out design: the folder already has files; --force replaces the design's files in it (others are left alone)\n");
+    expect(listing(path.join(dir, 'design'))).toEqual(['NOTES.txt']);
+    const forced = runCli(['design', SHOP, '--out', 'design', '--force', '-q'], dir);
+    expect(forced.code).toBe(0);
+    expect(listing(path.join(dir, 'design'))).toContain('schema.sql');
+    expect(readFileSync(path.join(dir, 'design', 'NOTES.txt'), 'utf8')).toBe('mine');
+  }, 120_000);
+
+  it('--json-schema prints the spec\'s JSON Schema for editors', () => {
+    const r = runCli(['design', '--json-schema'], tmp());
+    expect(r.code).toBe(0);
+    const schema = JSON.parse(r.stdout);
+    expect(schema.type).toBe('object');
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['name', 'postgres', 'workload', 'tenancy', 'conventions', 'entities', 'relationships', 'queries', 'denormalize']));
+  });
+});
