@@ -101,6 +101,14 @@ describe('the model a spec gives', () => {
     expect(tableOf(s, 'tenants').columns.map((c) => c.name)).not.toContain('tenant_id');
   });
 
+  it('a many-to-many relationship\'s own fields are columns of its join table', async () => {
+    const s = specOf(`name: org\nentities:\n  person:\n    fields: { name: text }\n  team:\n    fields: { name: text }\nrelationships:\n  - { many: person, to_many: team, through: membership, fields: { role: text, position: { type: integer, check: ">= 0" } } }\n`);
+    const memberships = tableOf(s, 'memberships');
+    expect(memberships.columns.map((c) => [c.name, c.type, c.notNull])).toEqual([['person_id', 'bigint', true], ['team_id', 'bigint', true], ['role', 'text', true], ['position', 'integer', true], ['created_at', 'timestamp with time zone', true]]);
+    expect(memberships.checks).toEqual([{ name: 'memberships_position_check', expression: '"position" >= 0' }]);
+    expect(await verifyDesign(emitDesign(s, designModel(s), { specFile: 'org.yaml' }))).toEqual([]);
+  }, 60_000);
+
   it('one-to-one: the dependent side holds a unique foreign key', () => {
     const s = specOf(`name: app\nentities:\n  user:\n    fields: { name: text }\n  profile:\n    fields: { bio: { type: text, optional: true } }\nrelationships:\n  - { one: user, to_one: profile }\n`);
     const profiles = tableOf(s, 'profiles');

@@ -254,13 +254,22 @@ function addUpdatedAtTrigger(schema: Database['schemas'][number], decide: (d: De
   decide({ topic: 'integrity', subject: 'created_at, updated_at', choice: '`created_at timestamptz NOT NULL DEFAULT now()`; `updated_at` kept by a BEFORE UPDATE trigger (`set_updated_at()`)', reason: 'every writer gets them right, including ad-hoc SQL and other services; append-only entities have no updated_at', tradeoff: 'a trigger call per updated row (microseconds)', from: spec.conventions.timestamps ? ['conventions', 'timestamps'] : undefined });
 }
 
-function addJoinTable(tablesOut: Table[], decide: (d: Decision) => void, tables: Map<string, DesignedTable>, plural: boolean, r: { many: string; to_many: string; through?: string }, i: number, tenant: { column: string; table: DesignedTable } | undefined): void {
+function addJoinTable(tablesOut: Table[], decide: (d: Decision) => void, tables: Map<string, DesignedTable>, plural: boolean, r: { many: string; to_many: string; through?: string; fields?: Record<string, string | FieldSpec> }, i: number, tenant: { column: string; table: DesignedTable } | undefined): void {
   const [a, b] = [tables.get(r.many)!, tables.get(r.to_many)!];
   const name = r.through ? (plural ? pluralize(r.through) : r.through) : `${r.many}_${plural ? pluralize(r.to_many) : r.to_many}`;
   const table = emptyTable(name);
   const [ca, cb] = [`${r.many}_id`, `${r.to_many}_id`];
   if (tenant) table.columns.push({ name: tenant.column, type: tenant.table.keyType, notNull: true, default: null });
-  table.columns.push({ name: ca, type: a.keyType, notNull: true, default: null }, { name: cb, type: b.keyType, notNull: true, default: null }, { name: 'created_at', type: 'timestamp with time zone', notNull: true, default: 'now()' });
+  table.columns.push({ name: ca, type: a.keyType, notNull: true, default: null }, { name: cb, type: b.keyType, notNull: true, default: null });
+  // The pair's own facts (`role`, `position`): plain typed columns on the join table.
+  for (const [name, raw] of Object.entries(r.fields ?? {})) {
+    const f = fieldOf(raw);
+    const t = columnTypeOf(f);
+    if (!t) throw new SchemawiseError(`relationships[${i}].fields.${name}: a join table's field has a plain type (${f.type} is not one)`);
+    table.columns.push({ name, type: t.type, notNull: !f.optional, default: defaultSql(f) });
+    for (const [k, check] of [...t.checks, ...(f.check ? [checkSql(f.check)] : [])].entries()) table.checks.push({ name: truncateIdentifier(`${table.name}_${name}_check${k ? k + 1 : ''}`), expression: check.replaceAll('{col}', quoteIdent(name)) });
+  }
+  table.columns.push({ name: 'created_at', type: 'timestamp with time zone', notNull: true, default: 'now()' });
   table.primaryKey = { name: truncateIdentifier(`${name}_pkey`), columns: [ca, cb] };
   if (tenant) table.foreignKeys.push(foreignKey(table, tenant.column, tenant.table.table, 'restrict'));
   table.foreignKeys.push(foreignKey(table, ca, a.table, 'cascade'), foreignKey(table, cb, b.table, 'cascade'));
