@@ -109,7 +109,7 @@ describe('readSpec: a valid spec', () => {
   });
 
   it('accepts every form of check the design turns into a CHECK', () => {
-    const checks = ['> 0', '>= 1', '<> 3', 'between 1 and 5', "in ('a', 'b')", 'not in (1, 2)', 'is not null', "like 'A%'", 'quantity > 0 and quantity < 100'];
+    const checks = ['> 0', '>= 1', '<> 3', 'between 1 and 5', "in ('a', 'b')", 'not in (1, 2)', 'is not null', "like 'A%'", 'f8 > 0 and f8 < 100'];
     const { spec } = readSpec('s.yaml', withFields(checks.map((c, i) => `f${i}: { type: integer, check: ${JSON.stringify(c)} }`)));
     expect(Object.keys(spec.entities.customer.fields)).toHaveLength(checks.length);
   });
@@ -186,7 +186,7 @@ describe('readSpec: the schema', () => {
   it('says what a value should be', () => {
     expect(problems(yaml('name: Shop', 'postgres: 11', 'entities:', '  customer:', '    rows: 2 million', '    growth: lots', '    fields: { email: email }'))).toEqual([
       'spec.yaml:1:7: name: expected a snake_case name (lower-case letters, digits and _), got "Shop"',
-      'spec.yaml:2:11: postgres: expected a number >= 12, got 11',
+      'spec.yaml:2:11: postgres: expected a number >= 13, got 11',
       'spec.yaml:5:11: entities.customer.rows: expected a count such as 50000, 100k, 2M or 1e6, got "2 million"',
       'spec.yaml:6:13: entities.customer.growth: expected a count per period such as 100k/month, 300/day or 5/second, got "lots"',
     ]);

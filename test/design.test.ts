@@ -88,7 +88,7 @@ describe('the model a spec gives', () => {
     const { database, decisions } = designModel(s);
     expect(database.schemas[0].tables.map((t) => t.name)).toEqual(['addresses', 'addresses_country_values']);
     expect(database.schemas[0].tables[0].foreignKeys[0]).toMatchObject({ columns: ['country'], refTable: { name: 'addresses_country_values' }, refColumns: ['value'] });
-    expect(decisions.find((d) => d.topic === 'enums')!.choice).toBe('lookup table addresses_country_values (text key)');
+    expect(decisions.find((d) => d.topic === 'enums')!.choice).toBe('lookup table addresses_country_values (text key), filled with the 25 values');
   });
 
   it('tenancy: a tenant column and foreign key on every other table, unique keys per tenant', () => {

@@ -77,7 +77,18 @@ export async function adviseDesign(spec: Spec, design: DesignModel, options: Des
         from: ['queries', queries.indexOf(r.serves[0]?.query ?? queries[0])],
       });
     }
+    // A foreign-key index an advised index leads with is redundant: the advised one serves its deletes and joins too.
+    for (const d of advice.drops.filter((x) => x.kind === 'redundant' || x.kind === 'duplicate')) {
+      const table = design.database.schemas.find((x) => x.name === d.schema)?.tables.find((t) => t.name === d.table);
+      const index = table?.indexes.find((x) => x.name === d.name && !x.unique);
+      if (!table || !index) continue;
+      table.indexes.splice(table.indexes.indexOf(index), 1);
+      design.decisions.push({ topic: 'indexes', subject: `${d.table} (${index.columns.join(', ')})`, choice: `no ${d.name}`, reason: `${d.reason}, the foreign key's lookups included` });
+    }
     overIndexing(spec, design);
+    advice.baseline.forEach((e, i) => {
+      if (e.error) design.warnings.push({ subject: `query "${queries[i].name}"`, message: `does not run on the designed schema: ${e.error} (queries are written against the tables the design names: ${[...design.tables.values()].map((t) => t.table.name).join(', ')})`, from: ['queries', i] });
+    });
     return { advice, indexesSql: indexesSql(design, advice), queriesMd: queriesMd(spec, advice) };
   } finally {
     await engine.close();

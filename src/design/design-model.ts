@@ -1,11 +1,13 @@
 import { SchemawiseError } from '../errors.js';
-import { pluralize } from '../lint/inflect.js';
-import { truncateIdentifier } from '../lint/naming.js';
+import { pluralize, singularize } from '../lint/inflect.js';
+import { byteLength, MAX_IDENTIFIER_BYTES } from '../lint/naming.js';
+import { identifier } from './identifier.js';
 import { emptyDatabase, emptySchema, emptyTable } from '../model/empty.js';
 import { parseCount } from '../seed/parse-count.js';
 import { quoteIdent } from '../model/quote-ident.js';
 import type { Column, Database, Function as Routine, ReferentialAction, Table, Trigger } from '../model/types.js';
 import type { Decision, DesignWarning } from './decision.js';
+import { ageColumn } from './age-column.js';
 import { columnTypeOf } from './field-types.js';
 import { designOperations } from './operations.js';
 import { CHECK_ON_FIELD, fieldOf, type EntitySpec, type FieldSpec, type Spec } from './spec.js';
@@ -25,6 +27,14 @@ export interface DesignModel {
   tables: Map<string, DesignedTable>;
   /** ops/ files: pgbouncer.ini, roles.sql, partitions.sql, retention.sql. */
   ops: Map<string, string>;
+  /** Rows the schema needs to work: a lookup table's values (INSERTed by schema.sql and the initial migration). */
+  lookupRows: LookupRows[];
+}
+
+export interface LookupRows {
+  table: string;
+  column: string;
+  values: string[];
 }
 
 /** Enum values beyond this many are a lookup table's rows: a list that long changes. */
@@ -53,11 +63,18 @@ export function designModel(spec: Spec): DesignModel {
   const tenant = spec.tenancy === 'none' ? undefined : spec.tenancy;
   const entities = Object.entries(spec.entities);
   const byTable = new Map<string, string>();
-  for (const [entity] of entities) {
+  for (const [entity, e] of entities) {
     const name = tableName(entity);
     if (byTable.has(name)) throw new SchemawiseError(`entities ${byTable.get(name)} and ${entity} would both be the table ${name}`);
+    if (byteLength(name) > MAX_IDENTIFIER_BYTES) throw new SchemawiseError(`entities.${entity}: its table ${name} is longer than PostgreSQL's ${MAX_IDENTIFIER_BYTES} bytes: a shorter entity name`);
+    for (const field of Object.keys(e.fields)) {
+      if (byteLength(`${field}_id`) > MAX_IDENTIFIER_BYTES) throw new SchemawiseError(`entities.${entity}.fields.${field}: longer than PostgreSQL's ${MAX_IDENTIFIER_BYTES} bytes`);
+    }
     byTable.set(name, entity);
   }
+  /** Names of types (enums) and tables: one namespace in pg_type. */
+  const typeNames = new Set(byTable.keys());
+  const lookupRows: LookupRows[] = [];
 
   // Keys first: a reference column takes the type of the key it refers to.
   for (const [entity, e] of entities) {
@@ -65,7 +82,7 @@ export function designModel(spec: Spec): DesignModel {
     const keyType = keyTypeOf(spec, e);
     tables.set(entity, { entity, table, keyType });
     table.columns.push(keyColumn(spec, keyType));
-    table.primaryKey = { name: truncateIdentifier(`${table.name}_pkey`), columns: ['id'] };
+    table.primaryKey = { name: identifier(`${table.name}_pkey`), columns: ['id'] };
     decide(keyDecision(spec, entity, e, table.name, keyType));
     if (e.comment) table.comment = e.comment;
   }
@@ -102,7 +119,7 @@ export function designModel(spec: Spec): DesignModel {
         continue;
       }
       if (f.type === 'enum') {
-        addEnumColumn(db, decide, table, entity, fieldName, f, path);
+        addEnumColumn(db, decide, typeNames, lookupRows, table, entity, fieldName, f, path);
       } else {
         const t = columnTypeOf(f);
         if (!t) throw new SchemawiseError(`entities.${entity}.fields.${fieldName}: unknown type "${f.type}"`);
@@ -111,7 +128,7 @@ export function designModel(spec: Spec): DesignModel {
         const column: Column = { name: fieldName, type: t.type, notNull: !f.optional, default: defaultSql(f) ?? fallback, ...(f.comment && { comment: f.comment }) };
         table.columns.push(column);
         for (const [i, check] of [...t.checks, ...(f.check ? [checkSql(f.check)] : [])].entries()) {
-          table.checks.push({ name: truncateIdentifier(`${table.name}_${fieldName}_check${i ? i + 1 : ''}`), expression: check.replaceAll('{col}', quoteIdent(fieldName)) });
+          table.checks.push({ name: identifier(`${table.name}_${fieldName}_check${i ? i + 1 : ''}`), expression: check.replaceAll('{col}', quoteIdent(fieldName)) });
         }
         if (t.type !== 'text' || f.type !== 'text' || f.max_length) decide({ topic: 'types', subject: `${table.name}.${fieldName}`, choice: t.type, reason: t.reason, ...(t.tradeoff && { tradeoff: t.tradeoff }), from: path });
       }
@@ -121,15 +138,18 @@ export function designModel(spec: Spec): DesignModel {
   }
 
   for (const [i, r] of spec.relationships.entries()) {
-    if ('many' in r) addJoinTable(schema.tables, decide, tables, plural, r, i, tenant && tenantTable ? { column: tenant.column, table: tenantTable } : undefined);
+    if ('many' in r) addJoinTable(schema.tables, { db, decide, tables, typeNames, lookupRows, plural, timestamps: spec.conventions.timestamps, ...(tenant && { tenant: { column: tenant.column, ...(tenantTable && { table: tenantTable }) } }) }, r, i);
     else {
       const owner = tables.get(r.one)!;
       const owned = tables.get(r.to_one)!;
       const column = `${r.one}_id`;
       if (!owned.table.columns.some((c) => c.name === column)) owned.table.columns.splice(1, 0, { name: column, type: owner.keyType, notNull: !r.optional, default: null });
       const action = r.on_delete ?? 'cascade';
-      owned.table.foreignKeys.push(foreignKey(owned.table, column, owner.table, action));
-      owned.table.uniques.push(uniqueOf(owned.table, [column]));
+      // A ref field `user` already made the column and its foreign key: the relationship makes it unique, and says its ON DELETE.
+      const existing = owned.table.foreignKeys.find((k) => k.columns.length === 1 && k.columns[0] === column);
+      if (existing) existing.onDelete = action;
+      else owned.table.foreignKeys.push(foreignKey(owned.table, column, owner.table, action));
+      if (!owned.table.uniques.some((u) => u.columns.length === 1 && u.columns[0] === column)) owned.table.uniques.push(uniqueOf(owned.table, [column]));
       decide({ topic: 'relationships', subject: `${owner.table.name} 1–1 ${owned.table.name}`, choice: `${owned.table.name}.${column} UNIQUE, ON DELETE ${action.toUpperCase()}`, reason: `one ${r.to_one} per ${r.one}: the foreign key on the dependent side, unique so there cannot be two`, from: ['relationships', i] });
     }
   }
@@ -140,8 +160,9 @@ export function designModel(spec: Spec): DesignModel {
   addUpdatedAtTrigger(schema, decide, spec);
   addPartitioning(spec, tables, schema.tables, decide);
   addForeignKeyIndexes(schema.tables, decide);
+  addDeclaredIndexes(spec, tables, decide);
   warnings.push(...normalFormWarnings(spec));
-  const design: DesignModel = { database: db, decisions, warnings, tables, ops: new Map() };
+  const design: DesignModel = { database: db, decisions, warnings, tables, ops: new Map(), lookupRows };
   design.ops = designOperations(spec, design);
   return design;
 }
@@ -182,19 +203,19 @@ function onDeleteOf(entity: string, f: FieldSpec): { action: ReferentialAction; 
 
 function foreignKey(table: Table, column: string, ref: Table, onDelete: ReferentialAction) {
   const sameTarget = table.foreignKeys.filter((k) => k.refTable.name === ref.name).length;
-  const name = truncateIdentifier(`fk_${table.name}_${ref.name}${sameTarget ? `_${column.replace(/_id$/, '')}` : ''}`);
+  const name = identifier(`fk_${table.name}_${ref.name}${sameTarget ? `_${column.replace(/_id$/, '')}` : ''}`);
   return { name, columns: [column], refTable: { schema: 'public', name: ref.name }, refColumns: ['id'], onDelete, onUpdate: 'no action' as ReferentialAction };
 }
 
 function uniqueOf(table: Table, columns: string[]) {
-  return { name: truncateIdentifier(`${table.name}_${columns.join('_')}_key`), columns, nullsNotDistinct: false };
+  return { name: identifier(`${table.name}_${columns.join('_')}_key`), columns, nullsNotDistinct: false };
 }
 
 function addUnique(decide: (d: Decision) => void, table: Table, field: string, f: FieldSpec, tenantColumn: string | undefined, path: (string | number)[]): void {
   const columns = tenantColumn ? [tenantColumn, field] : [field];
   if (f.type === 'email') {
     // Two spellings of one address are one customer: unique on lower(email).
-    table.indexes.push({ name: truncateIdentifier(`idx_${table.name}_${tenantColumn ? `${tenantColumn}_` : ''}lower_${field}`), unique: true, method: 'btree', columns: [...(tenantColumn ? [tenantColumn] : []), `lower(${quoteIdent(field)})`], keys: [...(tenantColumn ? [{ column: tenantColumn, expression: null }] : []), { column: null, expression: `lower(${quoteIdent(field)})` }], where: null, include: [] });
+    table.indexes.push({ name: identifier(`idx_${table.name}_${tenantColumn ? `${tenantColumn}_` : ''}lower_${field}`), unique: true, method: 'btree', columns: [...(tenantColumn ? [tenantColumn] : []), `lower(${quoteIdent(field)})`], keys: [...(tenantColumn ? [{ column: tenantColumn, expression: null }] : []), { column: null, expression: `lower(${quoteIdent(field)})` }], where: null, include: [] });
     decide({ topic: 'integrity', subject: `${table.name}.${field}`, choice: `UNIQUE (${tenantColumn ? `${tenantColumn}, ` : ''}lower(${field}))`, reason: 'addresses differ only in case are the same mailbox in practice: unique regardless of case, and the index serves lookups by lower(email)', tradeoff: 'queries must compare lower(email) to use it', from: path });
     return;
   }
@@ -202,31 +223,40 @@ function addUnique(decide: (d: Decision) => void, table: Table, field: string, f
   decide({ topic: 'integrity', subject: `${table.name}.${field}`, choice: `UNIQUE (${columns.join(', ')})`, reason: tenantColumn ? 'a business key, unique within its tenant' : 'a business key: the database, not the application, keeps it unique (two concurrent inserts cannot both pass a check in the application)', from: path });
 }
 
-function addEnumColumn(db: Database, decide: (d: Decision) => void, table: Table, entity: string, field: string, f: FieldSpec, path: (string | number)[]): void {
+function addEnumColumn(db: Database, decide: (d: Decision) => void, typeNames: Set<string>, lookupRows: LookupRows[], table: Table, entity: string, field: string, f: FieldSpec, path: (string | number)[]): void {
   const values = f.enum ?? [];
   const schema = db.schemas[0];
   if (values.length <= MAX_ENUM_VALUES) {
-    const typeName = `${entity}_${field}`;
+    // `order.item_status` and `order_item.status` would both be order_item_status: the table's name then, or a number.
+    let typeName = identifier(`${entity}_${field}`);
+    if (typeNames.has(typeName)) typeName = identifier(`${table.name}_${field}`);
+    for (let n = 2; typeNames.has(typeName); n++) typeName = identifier(`${table.name}_${field}_${n}`);
+    typeNames.add(typeName);
     schema.enums.push({ name: typeName, values });
-    table.columns.push({ name: field, type: typeName, notNull: !f.optional, default: f.default !== undefined ? `'${String(f.default).replace(/'/g, "''")}'::${typeName}` : null });
+    table.columns.push({ name: field, type: quoteIdent(typeName), notNull: !f.optional, default: f.default !== undefined ? `'${String(f.default).replace(/'/g, "''")}'::${quoteIdent(typeName)}` : null, ...(f.comment && { comment: f.comment }) });
     decide({ topic: 'enums', subject: `${table.name}.${field}`, choice: `enum ${typeName} (${values.join(', ')})`, reason: `${values.length} stable values: 4 bytes per row, ordered as declared, invalid values refused`, tradeoff: 'adding a value is a quick ALTER TYPE … ADD VALUE, but removing or renaming one needs a new type and a rewrite: a lookup table suits a list users edit', from: path });
     return;
   }
-  const lookup = truncateIdentifier(`${table.name}_${field}_values`);
+  const lookup = identifier(`${table.name}_${field}_values`);
+  typeNames.add(lookup);
   const lookupTable = emptyTable(lookup);
   lookupTable.columns.push({ name: 'value', type: 'text', notNull: true, default: null });
   lookupTable.primaryKey = { name: `${lookup}_pkey`, columns: ['value'] };
   schema.tables.push(lookupTable);
-  table.columns.push({ name: field, type: 'text', notNull: !f.optional, default: f.default !== undefined ? `'${String(f.default).replace(/'/g, "''")}'` : null });
-  table.foreignKeys.push({ name: truncateIdentifier(`fk_${table.name}_${lookup}`), columns: [field], refTable: { schema: 'public', name: lookup }, refColumns: ['value'], onDelete: 'restrict', onUpdate: 'cascade' });
-  decide({ topic: 'enums', subject: `${table.name}.${field}`, choice: `lookup table ${lookup} (text key)`, reason: `${values.length} values: a list that long is data, edited without a schema change`, tradeoff: 'a foreign key check per write; the values are seeded rows, not the type', from: path });
+  table.columns.push({ name: field, type: 'text', notNull: !f.optional, default: f.default !== undefined ? `'${String(f.default).replace(/'/g, "''")}'` : null, ...(f.comment && { comment: f.comment }) });
+  lookupRows.push({ table: lookup, column: 'value', values });
+  table.foreignKeys.push({ name: identifier(`fk_${table.name}_${lookup}`), columns: [field], refTable: { schema: 'public', name: lookup }, refColumns: ['value'], onDelete: 'restrict', onUpdate: 'cascade' });
+  decide({ topic: 'enums', subject: `${table.name}.${field}`, choice: `lookup table ${lookup} (text key), filled with the ${values.length} values`, reason: `${values.length} values: a list that long is data, edited without a schema change`, tradeoff: 'a foreign key check per write; the values are rows (inserted by schema.sql and the initial migration), not the type', from: path });
 }
 
 function defaultSql(f: FieldSpec): string | null {
   if (f.default === undefined) return null;
   const v = f.default;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (/^now(\(\))?$/i.test(v) && (f.type === 'timestamp' || f.type === 'date')) return f.type === 'date' ? 'CURRENT_DATE' : 'now()';
+  if (f.type === 'timestamp' || f.type === 'date') {
+    if (/^(now(\(\))?|current_timestamp)$/i.test(v)) return f.type === 'date' ? 'CURRENT_DATE' : 'now()';
+    if (/^(today|current_date)$/i.test(v)) return 'CURRENT_DATE';
+  }
   return `'${v.replace(/'/g, "''")}'`;
 }
 
@@ -236,8 +266,8 @@ function checkSql(check: string): string {
 }
 
 function addTimestamps(spec: Spec, table: Table, e: EntitySpec): void {
-  if (!spec.conventions.timestamps) return;
   if (e.soft_delete) table.columns.push({ name: 'deleted_at', type: 'timestamp with time zone', notNull: false, default: null });
+  if (!spec.conventions.timestamps) return;
   if (!table.columns.some((c) => c.name === 'created_at')) table.columns.push({ name: 'created_at', type: 'timestamp with time zone', notNull: true, default: 'now()' });
   if (!e.append_only && !table.columns.some((c) => c.name === 'updated_at')) table.columns.push({ name: 'updated_at', type: 'timestamp with time zone', notNull: true, default: 'now()' });
 }
@@ -249,33 +279,59 @@ function addUpdatedAtTrigger(schema: Database['schemas'][number], decide: (d: De
   const fn: Routine = { name: 'set_updated_at', arguments: '', returns: 'trigger', language: 'plpgsql', kind: 'function', parameters: [], body: '\nBEGIN\n  NEW.updated_at := now();\n  RETURN NEW;\nEND;\n' };
   schema.functions.push(fn);
   for (const t of tables) {
-    schema.triggers.push({ name: truncateIdentifier(`trg_${t.name}_updated_at`), table: { schema: 'public', name: t.name }, function: { schema: 'public', name: 'set_updated_at' }, timing: 'before', events: ['update'], forEach: 'row' } satisfies Trigger);
+    schema.triggers.push({ name: identifier(`trg_${t.name}_updated_at`), table: { schema: 'public', name: t.name }, function: { schema: 'public', name: 'set_updated_at' }, timing: 'before', events: ['update'], forEach: 'row' } satisfies Trigger);
   }
   decide({ topic: 'integrity', subject: 'created_at, updated_at', choice: '`created_at timestamptz NOT NULL DEFAULT now()`; `updated_at` kept by a BEFORE UPDATE trigger (`set_updated_at()`)', reason: 'every writer gets them right, including ad-hoc SQL and other services; append-only entities have no updated_at', tradeoff: 'a trigger call per updated row (microseconds)', from: spec.conventions.timestamps ? ['conventions', 'timestamps'] : undefined });
 }
 
-function addJoinTable(tablesOut: Table[], decide: (d: Decision) => void, tables: Map<string, DesignedTable>, plural: boolean, r: { many: string; to_many: string; through?: string; fields?: Record<string, string | FieldSpec> }, i: number, tenant: { column: string; table: DesignedTable } | undefined): void {
+interface JoinContext {
+  db: Database;
+  decide: (d: Decision) => void;
+  tables: Map<string, DesignedTable>;
+  typeNames: Set<string>;
+  lookupRows: LookupRows[];
+  plural: boolean;
+  timestamps: boolean;
+  /** The tenant column, and the tenants' table when the spec names the entity. */
+  tenant?: { column: string; table?: DesignedTable };
+}
+
+function addJoinTable(tablesOut: Table[], ctx: JoinContext, r: { many: string; to_many: string; through?: string; fields?: Record<string, string | FieldSpec> }, i: number): void {
+  const { decide, tables, plural, tenant } = ctx;
   const [a, b] = [tables.get(r.many)!, tables.get(r.to_many)!];
   const name = r.through ? (plural ? pluralize(r.through) : r.through) : `${r.many}_${plural ? pluralize(r.to_many) : r.to_many}`;
+  if (ctx.typeNames.has(name)) throw new SchemawiseError(`relationships[${i}]: its join table would be ${name}, already the name of ${[...tables.values()].find((t) => t.table.name === name)?.entity ? `the table of entity ${[...tables.values()].find((t) => t.table.name === name)!.entity}` : 'another table or type'}: give it another name with through:, or declare the pair as that entity's ref fields instead`);
+  ctx.typeNames.add(name);
   const table = emptyTable(name);
-  const [ca, cb] = [`${r.many}_id`, `${r.to_many}_id`];
-  if (tenant) table.columns.push({ name: tenant.column, type: tenant.table.keyType, notNull: true, default: null });
+  // A relationship of an entity with itself (follows): the second side is the "related" one.
+  const [ca, cb] = [`${r.many}_id`, r.many === r.to_many ? `related_${r.to_many}_id` : `${r.to_many}_id`];
+  if (tenant) table.columns.push({ name: tenant.column, type: tenant.table?.keyType ?? 'bigint', notNull: true, default: null });
   table.columns.push({ name: ca, type: a.keyType, notNull: true, default: null }, { name: cb, type: b.keyType, notNull: true, default: null });
-  // The pair's own facts (`role`, `position`): plain typed columns on the join table.
-  for (const [name, raw] of Object.entries(r.fields ?? {})) {
+  // The pair's own facts (`role`, `position`): typed columns on the join table.
+  for (const [field, raw] of Object.entries(r.fields ?? {})) {
     const f = fieldOf(raw);
+    const path = ['relationships', i, 'fields', field];
+    if (table.columns.some((c) => c.name === field) || field === 'created_at') throw new SchemawiseError(`relationships[${i}].fields.${field}: the join table has that column already`);
+    if (f.type === 'enum') {
+      addEnumColumn(ctx.db, decide, ctx.typeNames, ctx.lookupRows, table, singularOf(name, plural), field, f, path);
+      continue;
+    }
     const t = columnTypeOf(f);
-    if (!t) throw new SchemawiseError(`relationships[${i}].fields.${name}: a join table's field has a plain type (${f.type} is not one)`);
-    table.columns.push({ name, type: t.type, notNull: !f.optional, default: defaultSql(f) });
-    for (const [k, check] of [...t.checks, ...(f.check ? [checkSql(f.check)] : [])].entries()) table.checks.push({ name: truncateIdentifier(`${table.name}_${name}_check${k ? k + 1 : ''}`), expression: check.replaceAll('{col}', quoteIdent(name)) });
+    if (!t) throw new SchemawiseError(`relationships[${i}].fields.${field}: a join table's field has a value type, not ${f.type}`);
+    table.columns.push({ name: field, type: t.type, notNull: !f.optional, default: defaultSql(f) });
+    for (const [k, check] of [...t.checks, ...(f.check ? [checkSql(f.check)] : [])].entries()) table.checks.push({ name: identifier(`${table.name}_${field}_check${k ? k + 1 : ''}`), expression: check.replaceAll('{col}', quoteIdent(field)) });
   }
-  table.columns.push({ name: 'created_at', type: 'timestamp with time zone', notNull: true, default: 'now()' });
-  table.primaryKey = { name: truncateIdentifier(`${name}_pkey`), columns: [ca, cb] };
-  if (tenant) table.foreignKeys.push(foreignKey(table, tenant.column, tenant.table.table, 'restrict'));
-  table.foreignKeys.push(foreignKey(table, ca, a.table, 'cascade'), foreignKey(table, cb, b.table, 'cascade'));
+  if (ctx.timestamps) table.columns.push({ name: 'created_at', type: 'timestamp with time zone', notNull: true, default: 'now()' });
+  table.primaryKey = { name: identifier(`${name}_pkey`), columns: [ca, cb] };
+  if (tenant?.table) table.foreignKeys.push(foreignKey(table, tenant.column, tenant.table.table, 'restrict'));
+  // One at a time: the second name depends on the first (two keys to one table are told apart by column).
+  table.foreignKeys.push(foreignKey(table, ca, a.table, 'cascade'));
+  table.foreignKeys.push(foreignKey(table, cb, b.table, 'cascade'));
   tablesOut.push(table);
   decide({ topic: 'relationships', subject: `${a.table.name} ↔ ${b.table.name}`, choice: `join table ${name} (${ca}, ${cb}) with that primary key; both foreign keys ON DELETE CASCADE`, reason: 'many-to-many: a pair is a row; the key is the pair (no surrogate id: nothing refers to a pair), and serves lookups from the first side; the second side gets its own index', from: ['relationships', i] });
 }
+
+const singularOf = (table: string, plural: boolean) => (plural ? singularize(table) : table);
 
 /**
  * A declared denormalisation: the copied column, filled on insert and when the reference
@@ -287,21 +343,24 @@ function addDenormalization(schema: Database['schemas'][number], decide: (d: Dec
   const [sourceEntity, sourceField] = d.from.split('.');
   const parent = tables.get(sourceEntity)!;
   const source = parent.table.columns.find((c) => c.name === sourceField)!;
-  const ref = child.table.foreignKeys.find((k) => k.refTable.name === parent.table.name && k.columns.length === 1);
-  if (!ref) throw new SchemawiseError(`denormalize[${i}]: ${d.entity} has no reference to ${sourceEntity} to copy ${d.from} through`);
+  const refs = child.table.foreignKeys.filter((k) => k.refTable.name === parent.table.name && k.columns.length === 1);
+  if (!refs.length) throw new SchemawiseError(`denormalize[${i}]: ${d.entity} has no reference to ${sourceEntity} to copy ${d.from} through`);
+  if (refs.length > 1) throw new SchemawiseError(`denormalize[${i}]: ${d.entity} refers to ${sourceEntity} ${refs.length} times (${refs.map((k) => k.columns[0]).join(', ')}): which one ${d.field} copies through is ambiguous`);
+  const ref = refs[0];
   const via = ref.columns[0];
   const nullable = !source.notNull || !child.table.columns.find((c) => c.name === via)!.notNull;
   child.table.columns.push({ name: d.field, type: source.type, notNull: !nullable, default: null });
-  const fill = truncateIdentifier(`${child.table.name}_fill_${d.field}`);
-  const spread = truncateIdentifier(`${parent.table.name}_spread_${sourceField}`);
+  const fill = identifier(`${child.table.name}_fill_${d.field}`);
+  // One spread function per copy: two copies of one source each follow it.
+  const spread = identifier(`${parent.table.name}_spread_${sourceField}_to_${child.table.name}`);
   const [c, p, col, s, v] = [quoteIdent(child.table.name), quoteIdent(parent.table.name), quoteIdent(d.field), quoteIdent(sourceField), quoteIdent(via)];
   schema.functions.push(
     { name: fill, arguments: '', returns: 'trigger', language: 'plpgsql', kind: 'function', parameters: [], body: `\nBEGIN\n  SELECT ${s} INTO NEW.${col} FROM ${p} WHERE id = NEW.${v};\n  RETURN NEW;\nEND;\n` },
     { name: spread, arguments: '', returns: 'trigger', language: 'plpgsql', kind: 'function', parameters: [], body: `\nBEGIN\n  UPDATE ${c} SET ${col} = NEW.${s} WHERE ${v} = NEW.id;\n  RETURN NULL;\nEND;\n` },
   );
   schema.triggers.push(
-    { name: truncateIdentifier(`trg_${fill}`), table: { schema: 'public', name: child.table.name }, function: { schema: 'public', name: fill }, timing: 'before', events: ['insert', 'update'], forEach: 'row', columns: [via] },
-    { name: truncateIdentifier(`trg_${spread}`), table: { schema: 'public', name: parent.table.name }, function: { schema: 'public', name: spread }, timing: 'after', events: ['update'], forEach: 'row', columns: [sourceField], when: `OLD.${s} IS DISTINCT FROM NEW.${s}` },
+    { name: identifier(`trg_${fill}`), table: { schema: 'public', name: child.table.name }, function: { schema: 'public', name: fill }, timing: 'before', events: ['insert', 'update'], forEach: 'row', columns: [via] },
+    { name: identifier(`trg_${spread}`), table: { schema: 'public', name: parent.table.name }, function: { schema: 'public', name: spread }, timing: 'after', events: ['update'], forEach: 'row', columns: [sourceField], when: `OLD.${s} IS DISTINCT FROM NEW.${s}` },
   );
   decide({
     topic: 'denormalization',
@@ -348,10 +407,14 @@ function addPartitioning(spec: Spec, tables: Map<string, DesignedTable>, all: Ta
   for (const [entity, e] of Object.entries(spec.entities)) {
     const { now, horizon, months } = horizonRows(e);
     const wanted = (e.retention && horizon >= PARTITION_WITH_RETENTION) || horizon >= PARTITION_ALWAYS;
-    if (!wanted) continue;
     const { table } = tables.get(entity)!;
-    const key = Object.entries(e.fields).find(([, f]) => fieldOf(f).type === 'timestamp')?.[0] ?? (table.columns.some((c) => c.name === 'created_at') ? 'created_at' : undefined);
+    const key = ageColumn(e, table);
+    if (e.retention && !key) throw new SchemawiseError(`entities.${entity}.retention: a row's age needs a timestamp field (or conventions.timestamps for created_at)`);
     const size = `${compact(now)} rows now, ${compact(horizon)} after ${Math.round(months)} months${e.retention ? ` (its retention, ${e.retention})` : ''}`;
+    if (!wanted) {
+      if (e.retention) decide({ topic: 'partitioning', subject: table.name, choice: 'not partitioned', reason: `${size}: below the partitioning thresholds (10M rows at the horizon with a retention), so old rows leave by batched DELETE (ops/retention.sql, by ${key})`, from: ['entities', entity, 'retention'] });
+      continue;
+    }
     const referrers = all.filter((t) => t !== table && t.foreignKeys.some((k) => k.refTable.name === table.name)).map((t) => t.name);
     if (!key || referrers.length || table.uniques.length || table.indexes.some((x) => x.unique)) {
       const why = !key ? 'it has no timestamp to partition by' : referrers.length ? `${referrers.join(', ')} refer${referrers.length === 1 ? 's' : ''} to it: their foreign keys would have to include the partition key (co-partitioning: copy ${key} into them)` : `its unique keys would have to include ${key}`;
@@ -362,7 +425,7 @@ function addPartitioning(spec: Spec, tables: Map<string, DesignedTable>, all: Ta
     table.primaryKey = { name: table.primaryKey!.name, columns: ['id', key] };
     const column = table.columns.find((c) => c.name === key)!;
     column.notNull = true;
-    const partition = emptyTable(truncateIdentifier(`${table.name}_default`));
+    const partition = emptyTable(identifier(`${table.name}_default`));
     partition.partitionOf = { parent: { schema: 'public', name: table.name }, bound: 'DEFAULT' };
     all.push(partition);
     decide({ topic: 'partitioning', subject: table.name, choice: `PARTITION BY RANGE (${key}), a partition per month, and a DEFAULT partition; primary key (id, ${key})`, reason: `${size}: ${e.retention ? 'past its retention a month leaves with DETACH + DROP (instant, no vacuum), and ' : ''}queries on recent ${key} read only the recent partitions`, tradeoff: `every unique key must include ${key}, lookups by id alone visit every partition's index (give ${key} when you can), and partitions must be created ahead: ops/partitions.sql`, from: ['entities', entity] });
@@ -371,6 +434,23 @@ function addPartitioning(spec: Spec, tables: Map<string, DesignedTable>, all: Ta
 
 const compact = (n: number) => (n >= 1e9 ? `${+(n / 1e9).toPrecision(3)}B` : n >= 1e6 ? `${+(n / 1e6).toPrecision(3)}M` : n >= 1e3 ? `${+(n / 1e3).toPrecision(3)}k` : String(Math.round(n)));
 
+/** `indexed: true` on a field: an index on it (unless a key already leads with it), said as asked. */
+function addDeclaredIndexes(spec: Spec, tables: Map<string, DesignedTable>, decide: (d: Decision) => void): void {
+  for (const [entity, e] of Object.entries(spec.entities)) {
+    const { table } = tables.get(entity)!;
+    for (const [field, raw] of Object.entries(e.fields)) {
+      const f = fieldOf(raw);
+      if (!f.indexed) continue;
+      const column = f.type === 'ref' ? `${field}_id` : field;
+      const leading = [table.primaryKey?.columns, ...table.uniques.map((u) => u.columns), ...table.indexes.map((x) => x.columns)];
+      if (leading.some((cols) => cols?.[0] === column)) continue;
+      const name = identifier(`idx_${table.name}_${column}`);
+      table.indexes.push({ name, unique: false, method: 'btree', columns: [column], keys: [{ column, expression: null }], where: null, include: [] });
+      decide({ topic: 'indexes', subject: `${table.name} (${column})`, choice: name, reason: 'the spec says the field is searched often (indexed: true)', from: ['entities', entity, 'fields', field] });
+    }
+  }
+}
+
 /** An index on each foreign key no primary key, unique key or index leads with: deletes of the parent and joins from it. */
 function addForeignKeyIndexes(tables: Table[], decide: (d: Decision) => void): void {
   const added: string[] = [];
@@ -378,7 +458,7 @@ function addForeignKeyIndexes(tables: Table[], decide: (d: Decision) => void): v
     const leading = [t.primaryKey?.columns, ...t.uniques.map((u) => u.columns), ...t.indexes.map((x) => x.keys.map((k) => k.column ?? ''))].filter((cols): cols is string[] => !!cols);
     for (const fk of t.foreignKeys) {
       if (leading.some((cols) => fk.columns.every((c, i) => cols[i] === c))) continue;
-      const name = truncateIdentifier(`idx_${t.name}_${fk.columns.join('_')}`);
+      const name = identifier(`idx_${t.name}_${fk.columns.join('_')}`);
       t.indexes.push({ name, unique: false, method: 'btree', columns: [...fk.columns], keys: fk.columns.map((column) => ({ column, expression: null })), where: null, include: [] });
       leading.push(fk.columns);
       added.push(`${t.name} (${fk.columns.join(', ')})`);

@@ -1,5 +1,6 @@
 import { qualifiedName, quoteIdent } from '../model/quote-ident.js';
 import type { Decision } from './decision.js';
+import { ageColumn } from './age-column.js';
 import type { DesignModel } from './design-model.js';
 import type { Spec } from './spec.js';
 
@@ -88,12 +89,14 @@ GRANT CREATE, USAGE ON SCHEMA public TO migrator;
 
 /** A procedure per partitioned table: the months ahead created, those past retention detached and dropped; run it daily. */
 function partitionsSql(spec: Spec, design: DesignModel, partitioned: { schema: string; table: { name: string; partitioning?: { keys: string[] } } }[]): string {
-  const out = [`-- Partition maintenance for ${spec.name} (schemawise design). Run daily (cron, pg_cron: SELECT cron.schedule('partitions', '5 0 * * *', 'CALL maintain_partitions()')).`, `-- Rows outside every monthly partition land in the DEFAULT one: this keeps it empty.`, ''];
+  const out = [`-- Partition maintenance for ${spec.name} (schemawise design). Run daily (cron, pg_cron: SELECT cron.schedule('partitions', '5 0 * * *', 'CALL maintain_partitions()')).`, `-- Rows outside every monthly partition land in the DEFAULT one; a month created later takes its rows from there.`, ''];
   const calls: string[] = [];
   for (const { schema, table } of partitioned) {
     const entity = [...design.tables.values()].find((t) => t.table.name === table.name)!.entity;
     const retention = spec.entities[entity].retention;
     const name = `maintain_${table.name}_partitions`;
+    const key = table.partitioning!.keys[0];
+    const defaultPartition = design.database.schemas.find((x) => x.name === schema)!.tables.find((t) => t.partitionOf?.parent.name === table.name && t.partitionOf.bound === 'DEFAULT')!.name;
     calls.push(`CALL ${name}();`);
     out.push(
       `CREATE OR REPLACE PROCEDURE ${qualifiedName(schema, name)}(months_ahead int DEFAULT 3)
@@ -101,12 +104,19 @@ LANGUAGE plpgsql AS $$
 DECLARE
   first date := date_trunc('month', now())::date;
   m date;
+  part_name text;
   part record;
 BEGIN
   FOR i IN 0..months_ahead LOOP
     m := first + make_interval(months => i);
-    EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF ${qualifiedName(schema, table.name)} FOR VALUES FROM (%L) TO (%L)',
-                   '${table.name}_' || to_char(m, 'YYYY_MM'), m, m + interval '1 month');
+    part_name := '${table.name}_' || to_char(m, 'YYYY_MM');
+    CONTINUE WHEN to_regclass(format('%I.%I', '${schema}', part_name)) IS NOT NULL;
+    -- Rows of that month already in the DEFAULT partition move into the new one first: a partition
+    -- cannot be attached while the DEFAULT one holds rows of its range.
+    EXECUTE format('CREATE TABLE %I.%I (LIKE ${qualifiedName(schema, table.name)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', '${schema}', part_name);
+    EXECUTE format('WITH moved AS (DELETE FROM ${qualifiedName(schema, defaultPartition)} WHERE ${quoteIdent(key)} >= %L AND ${quoteIdent(key)} < %L RETURNING *) INSERT INTO %I.%I SELECT * FROM moved',
+                   m, m + interval '1 month', '${schema}', part_name);
+    EXECUTE format('ALTER TABLE ${qualifiedName(schema, table.name)} ATTACH PARTITION %I.%I FOR VALUES FROM (%L) TO (%L)', '${schema}', part_name, m, m + interval '1 month');
   END LOOP;${
     retention
       ? `
@@ -138,7 +148,7 @@ function retentionSql(spec: Spec, design: DesignModel, tables: string[]): string
   for (const name of tables) {
     const designed = [...design.tables.values()].find((t) => t.table.name === name)!;
     const e = spec.entities[designed.entity];
-    const key = Object.entries(e.fields).find(([, f]) => (typeof f === 'string' ? f : f.type) === 'timestamp')?.[0] ?? 'created_at';
+    const key = ageColumn(e, designed.table)!;
     out.push(
       `CREATE OR REPLACE PROCEDURE purge_${name}(batch int DEFAULT 10000)
 LANGUAGE plpgsql AS $$

@@ -425,7 +425,12 @@ function meaningProblems(raw: Record<string, unknown>, where: Locator): Found[] 
         notHere('precision', 'decimal and money fields');
         notHere('scale', 'decimal and money fields');
       }
-      if (typeof f.check === 'string') out.push(...checkProblems([...at, 'check'], f.check, where));
+      if (typeof f.check === 'string') out.push(...checkProblems([...at, 'check'], f.check, where, new Set([...columnsOf(fields).keys(), 'id', 'created_at', 'updated_at', 'deleted_at', ...(tenantColumn ? [tenantColumn] : [])])));
+      if (f.default !== undefined) {
+        const bad = defaultProblem(type, f.default);
+        if (bad) add([...at, 'default'], bad);
+      }
+      if (type === 'ref' && f.on_delete === 'set null' && f.optional !== true) add([...at, 'on_delete'], 'on_delete: set null needs optional: true (the column is NOT NULL otherwise, and every delete of the referenced row would fail)');
     }
   };
 
@@ -439,6 +444,9 @@ function meaningProblems(raw: Record<string, unknown>, where: Locator): Found[] 
     if (clash) add(['entities', name, 'fields', clash], `${tenantColumn} is the tenancy column: the design adds it to every table`, 'key');
     const softDelete = asObject(entities[name]).soft_delete === true ? columnsOf(fields).get('deleted_at') : undefined;
     if (softDelete) add(['entities', name, 'fields', softDelete], 'soft_delete: true adds deleted_at: drop this field or the soft_delete', 'key');
+  }
+  for (const c of requiredCycles(entities)) {
+    add(['entities', c.entity, 'fields', c.field], `a cycle of required references (${c.cycle.join(' → ')} → ${c.entity}): no first row could be inserted; make one of them optional: true`, 'key');
   }
   // Two entities whose tables would have one name (`person` and `people` when tables are plural).
   const plural = asObject(raw.conventions).tables !== 'singular';
@@ -523,8 +531,50 @@ function queryProblems(path: Path, sql: string, where: Locator): Found[] {
   return [];
 }
 
+const NUMBER_TYPES = new Set(['integer', 'bigint', 'smallint', 'decimal', 'money', 'percent']);
+
+/** A default of the field's type: a number for numbers, a boolean for booleans, a date (or now/today) for dates. */
+function defaultProblem(type: string, value: unknown): string | undefined {
+  if (NUMBER_TYPES.has(type)) return typeof value === 'number' ? undefined : `default ${describe(value)} is not a number`;
+  if (type === 'boolean') return typeof value === 'boolean' ? undefined : `default ${describe(value)} is not true or false`;
+  if (type === 'date' || type === 'timestamp') {
+    if (typeof value === 'string' && (/^(now(\(\))?|current_timestamp|current_date|today)$/i.test(value) || !Number.isNaN(Date.parse(value)))) return undefined;
+    return `default ${describe(value)} is not a date: an ISO date (2026-01-31), now or today`;
+  }
+  if (type === 'ref') return 'a ref field takes no default';
+  return typeof value === 'string' ? undefined : `default ${describe(value)} is not text`;
+}
+
+/** Entities that refer to each other through required refs, round to the first: no first row can be inserted. */
+function requiredCycles(entities: Record<string, unknown>): { entity: string; field: string; cycle: string[] }[] {
+  const edges = new Map<string, { field: string; to: string }[]>();
+  for (const [name, e] of Object.entries(entities)) {
+    const fields = asObject(asObject(e).fields);
+    edges.set(name, Object.entries(fields).flatMap(([field, v]) => {
+      const f = looseField(v);
+      return (f?.type === 'ref' || f?.ref !== undefined) && f?.optional !== true && typeof f?.ref === 'string' ? [{ field, to: f.ref }] : [];
+    }));
+  }
+  const out: { entity: string; field: string; cycle: string[] }[] = [];
+  const seen = new Set<string>();
+  const walk = (start: string, at: string, path: string[]): void => {
+    for (const edge of edges.get(at) ?? []) {
+      const step = [...path, `${at}.${edge.field}`];
+      if (edge.to === start) {
+        const key = [...step].sort().join();
+        if (!seen.has(key)) {
+          seen.add(key);
+          out.push({ entity: start, field: step[0].split('.')[1], cycle: step });
+        }
+      } else if (!path.some((p) => p.startsWith(`${edge.to}.`)) && edge.to !== at && path.length < 8) walk(start, edge.to, step);
+    }
+  };
+  for (const name of edges.keys()) walk(name, name, []);
+  return out;
+}
+
 /** A CHECK: `> 0` (about the field) or a whole condition; parsed as the WHERE of a SELECT. */
-function checkProblems(path: Path, check: string, where: Locator): Found[] {
+function checkProblems(path: Path, check: string, where: Locator, columns: ReadonlySet<string>): Found[] {
   // `x`, not the field's name: a field named `order` is a keyword.
   const prefix = CHECK_ON_FIELD.test(check) ? 'SELECT 1 WHERE x ' : 'SELECT 1 WHERE ';
   const result = parse(prefix + check);
@@ -532,5 +582,9 @@ function checkProblems(path: Path, check: string, where: Locator): Found[] {
   // `> 0 LIMIT 1` or `> 0; DROP TABLE t` parse too, but are not a condition.
   const select = result.statements.length === 1 ? result.statements[0].SelectStmt : undefined;
   const onlyCondition = select && Object.keys(select).every((k) => ['targetList', 'whereClause', 'limitOption', 'op'].includes(k));
-  return onlyCondition ? [] : [{ path, message: `expected a condition such as "> 0", "between 1 and 5" or "in ('a', 'b')", got ${describe(check)}` }];
+  if (!onlyCondition) return [{ path, message: `expected a condition such as "> 0", "between 1 and 5" or "in ('a', 'b')", got ${describe(check)}` }];
+  // The columns it names must be the entity's (`x` stands for the field itself).
+  const named = [...JSON.stringify(select.whereClause).matchAll(/"ColumnRef":\{"fields":\[\{"String":\{"sval":"([^"]+)"\}\}\]/g)].map((m) => m[1]);
+  const unknown = [...new Set(named.filter((n) => !(prefix.endsWith('x ') && n === 'x') && !columns.has(n)))];
+  return unknown.map((n) => ({ path, message: `the check names ${n}, which is not a column of this table${didYouMean(n, columns)}` }));
 }

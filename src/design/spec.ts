@@ -40,7 +40,8 @@ const fieldObject = z
     ref: z.string().optional(),
     on_delete: z.enum(ON_DELETE).optional(),
     max_length: z.number().int().positive().optional(),
-    precision: z.number().int().positive().optional(),
+    /** numeric's precision: PostgreSQL allows 1000 digits. */
+    precision: z.number().int().positive().max(1000).optional(),
     scale: z.number().int().nonnegative().optional(),
     /** Searched often by this field: an index even without a declared query. */
     indexed: z.boolean().optional(),
@@ -84,7 +85,8 @@ export const query = z
 export const spec = z
   .object({
     name: snakeCase,
-    postgres: z.number().int().min(12).max(18).default(16),
+    /** The target version: 13 at least (gen_random_uuid() and BEFORE row triggers on partitioned tables). */
+    postgres: z.number().int().min(13).max(18).default(16),
     workload: z
       .object({
         type: z.enum(['oltp', 'olap', 'mixed']).default('oltp'),
@@ -118,7 +120,7 @@ export type FieldSpec = z.infer<typeof fieldObject>;
 export type RelationshipSpec = z.infer<typeof relationship>;
 
 /** A field's `check` that starts with an operator (`> 0`, `between 1 and 5`, `in (…)`) is about the field itself. */
-export const CHECK_ON_FIELD = /^\s*(<|>|=|<>|!=|between\b|in\b|not\b|like\b|is\b)/i;
+export const CHECK_ON_FIELD = /^\s*(<|>|=|<>|!=|!?~\*?|@>|<@|&&|between\b|in\b|not\s+(between|in|like|ilike|similar)\b|like\b|ilike\b|similar\s+to\b|is\b)/i;
 
 /** A field in its full form: `email` → `{ type: 'email' }`. */
 export function fieldOf(f: z.infer<typeof field>): FieldSpec {
