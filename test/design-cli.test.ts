@@ -23,8 +23,8 @@ describe('schemawise design (the built CLI)', () => {
     const out = path.join(dir, 'design');
     expect(listing(out)).toEqual(['DESIGN.md', 'erd.md', 'indexes.sql', 'migrations/0001_initial.down.sql', 'migrations/0001_initial.up.sql', 'ops/pgbouncer.ini', 'ops/retention.sql', 'ops/roles.sql', 'queries.md', 'schema.sql']);
     // Decisions cite the spec's lines.
-    expect(readFileSync(path.join(out, 'DESIGN.md'), 'utf8')).toContain('- **customers**: `id uuid DEFAULT gen_random_uuid()` — ids appear in URLs and APIs: not guessable, not revealing volume. *Trade-off:* 16 bytes per key and reference;');
-    expect(readFileSync(path.join(out, 'DESIGN.md'), 'utf8')).toMatch(/not revealing volume\. \*Trade-off:\*[^\n]*\(shop\.yaml:11\)\n/);
+    expect(readFileSync(path.join(out, 'DESIGN.md'), 'utf8')).toContain('- **customers**: `id uuid DEFAULT uuid_v7()` — ids appear in URLs and APIs: not guessable, not revealing volume; version 7 is time-ordered');
+    expect(readFileSync(path.join(out, 'DESIGN.md'), 'utf8')).toMatch(/a v7 id reveals when the row was created\. \(shop\.yaml:11\)\n/);
     const again = runCli(['design', SHOP, '--out', 'again'], dir);
     expect(again.code).toBe(0);
     for (const f of listing(out)) expect(readFileSync(path.join(dir, 'again', f), 'utf8'), f).toBe(readFileSync(path.join(out, f), 'utf8'));

@@ -34,12 +34,13 @@ describe('the model a spec gives', () => {
   it('tables by convention, a key per table: uuid where ids are exposed, identity bigint elsewhere', () => {
     const { database, decisions } = designModel(shop());
     expect(database.schemas[0].tables.map((t) => t.name)).toEqual(['customers', 'orders', 'order_items', 'products', 'categories', 'coupons', 'product_categories']);
-    expect(tableOf(shop(), 'customers').columns[0]).toEqual({ name: 'id', type: 'uuid', notNull: true, default: 'gen_random_uuid()' });
+    expect(tableOf(shop(), 'customers').columns[0]).toEqual({ name: 'id', type: 'uuid', notNull: true, default: 'uuid_v7()' });
     expect(tableOf(shop(), 'orders').columns[0]).toEqual({ name: 'id', type: 'bigint', notNull: true, default: null, identity: 'always' });
     expect(tableOf(shop(), 'orders').columns.find((c) => c.name === 'customer_id')!.type).toBe('uuid');
     const key = decisions.find((d) => d.topic === 'keys' && d.subject === 'customers')!;
     expect(key.reason).toMatch(/^ids appear in URLs and APIs/);
-    expect(key.tradeoff).toMatch(/version 4 is random.*uuidv7\(\) from PostgreSQL 18 \(the spec targets 16\)/);
+    expect(key.reason).toMatch(/version 7 is time-ordered, so inserts stay local in the key's index: uuid_v7\(\) is a SQL function of the design doing what PostgreSQL 18's uuidv7\(\) does \(the spec targets 16\)/);
+    expect(key.tradeoff).toBe('16 bytes per key and per reference instead of 8; a v7 id reveals when the row was created');
   });
 
   it('PostgreSQL 18 gets uuidv7(); singular names and uuid keys when the conventions say so', () => {
@@ -51,7 +52,7 @@ describe('the model a spec gives', () => {
   it('types, NOT NULL, defaults and CHECKs from the logical fields', () => {
     const customers = tableOf(shop(), 'customers');
     expect(customers.columns.map((c) => [c.name, c.type, c.notNull, c.default])).toEqual([
-      ['id', 'uuid', true, 'gen_random_uuid()'],
+      ['id', 'uuid', true, 'uuid_v7()'],
       ['email', 'text', true, null],
       ['full_name', 'text', true, null],
       ['status', 'customer_status', true, `'active'::customer_status`],
@@ -61,9 +62,11 @@ describe('the model a spec gives', () => {
       ['updated_at', 'timestamp with time zone', true, 'now()'],
     ]);
     expect(customers.checks).toEqual([{ name: 'customers_email_check', expression: 'char_length(email) <= 254' }]);
-    expect(tableOf(shop(), 'order_items').checks).toEqual([{ name: 'order_items_quantity_check', expression: 'quantity > 0' }]);
+    expect(tableOf(shop(), 'order_items').checks).toEqual([{ name: 'order_items_quantity_check', expression: 'quantity > 0' }, { name: 'order_items_unit_price_check', expression: 'unit_price >= 0' }]);
     expect(tableOf(shop(), 'coupons').checks.map((c) => c.expression)).toEqual(['char_length(code) <= 100', 'percent_off BETWEEN 0 AND 100']);
     expect(tableOf(shop(), 'orders').columns.find((c) => c.name === 'total')!.type).toBe('numeric(12,2)');
+    // Money is not negative unless the spec's own check says what it may be.
+    expect(tableOf(shop(), 'orders').checks).toEqual([{ name: 'orders_total_check', expression: 'total >= 0' }]);
   });
 
   it('ON DELETE: as the spec says, CASCADE for a part of its parent, SET NULL for an optional reference, RESTRICT otherwise', () => {
@@ -159,7 +162,12 @@ describe('the files, run on the embedded engine', () => {
 
   it('COMMENTs state the key decisions in the database too', async () => {
     const [{ comment }] = await engine.query<{ comment: string }>(`SELECT obj_description('public.customers'::regclass) AS comment`);
-    expect(comment).toBe('Key: id uuid DEFAULT gen_random_uuid(). ids appear in URLs and APIs: not guessable, not revealing volume.');
+    expect(comment).toMatch(/^Key: id uuid DEFAULT uuid_v7\(\)\. ids appear in URLs and APIs: not guessable, not revealing volume; version 7 is time-ordered/);
+    // uuid_v7(): version 7, and ids made later sort later.
+    const ids = await engine.query<{ id: string }>(`SELECT uuid_v7()::text AS id FROM generate_series(1, 3) g, pg_sleep(0.002)`);
+    for (const { id } of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const [{ ordered }] = await engine.query<{ ordered: boolean }>(`WITH a AS (SELECT uuid_v7() AS u), b AS (SELECT pg_sleep(0.005)), c AS (SELECT uuid_v7() AS u FROM b) SELECT (SELECT u FROM a) < (SELECT u FROM c) AS ordered`);
+    expect(ordered).toBe(true);
   });
 
   it('the same spec gives byte-identical files', () => {
@@ -174,7 +182,7 @@ describe('the files, run on the embedded engine', () => {
     expect(md).toContain('- **orders, order_items, products, categories, coupons**: `id bigint GENERATED ALWAYS AS IDENTITY` — ids are internal');
     expect(md).toContain('### Denormalisation\n\n- **orders.customer_email**: a copy of customers.email, through customer_id;');
     expect(md).toContain('*Trade-off:* an update of customers.email rewrites that value in every order row of the customer');
-    expect(md).toContain('## Files\n\n- `DESIGN.md`: this file');
+    expect(md).toContain('## Review\n\n`schemawise review` of schema.sql (the file rules; the live ones need a database): 0 errors, 0 warnings, 0 info.\n\n## Files\n\n- `DESIGN.md`: this file');
   });
 
   it('erd.md is a Mermaid diagram of the tables and their relationships', () => {

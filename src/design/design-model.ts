@@ -162,10 +162,29 @@ export function designModel(spec: Spec): DesignModel {
   addForeignKeyIndexes(schema.tables, decide);
   addDeclaredIndexes(spec, tables, decide);
   warnings.push(...normalFormWarnings(spec));
+  if (spec.postgres < 18 && [...tables.values()].some((t) => t.keyType === 'uuid')) schema.functions.push(UUID_V7);
   const design: DesignModel = { database: db, decisions, warnings, tables, ops: new Map(), lookupRows };
   design.ops = designOperations(spec, design);
   return design;
 }
+
+/**
+ * A version 7 uuid before PostgreSQL 18: a random (v4) uuid whose first 48 bits become the Unix
+ * time in milliseconds and whose version nibble becomes 7 (bits 52 and 53 of the bytes, counted
+ * from each byte's low bit, turn 0100 into 0111; the variant bits stay those of v4).
+ */
+const UUID_V7: Routine = {
+  name: 'uuid_v7',
+  arguments: '',
+  returns: 'uuid',
+  language: 'sql',
+  kind: 'function',
+  parameters: [],
+  body: `
+  SELECT encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
+    PLACING substring(int8send((extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3) FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid
+`,
+};
 
 const article = (word: string) => (/^[aeiou]/i.test(word) ? 'an' : 'a');
 
@@ -176,7 +195,7 @@ function keyTypeOf(spec: Spec, e: EntitySpec): 'bigint' | 'uuid' {
 
 function keyColumn(spec: Spec, keyType: 'bigint' | 'uuid'): Column {
   if (keyType === 'bigint') return { name: 'id', type: 'bigint', notNull: true, default: null, identity: 'always' };
-  return { name: 'id', type: 'uuid', notNull: true, default: spec.postgres >= 18 ? 'uuidv7()' : 'gen_random_uuid()' };
+  return { name: 'id', type: 'uuid', notNull: true, default: spec.postgres >= 18 ? 'uuidv7()' : 'uuid_v7()' };
 }
 
 function keyDecision(spec: Spec, entity: string, e: EntitySpec, table: string, keyType: 'bigint' | 'uuid'): Decision {
@@ -187,7 +206,7 @@ function keyDecision(spec: Spec, entity: string, e: EntitySpec, table: string, k
   const why = e.ids === 'client-generated' ? 'clients create ids before the row exists' : e.ids === 'merged' ? 'rows are merged across systems without collisions' : e.ids === 'exposed' ? 'ids appear in URLs and APIs: not guessable, not revealing volume' : 'the spec asks for uuid keys';
   return spec.postgres >= 18
     ? { topic: 'keys', subject: table, choice: '`id uuid DEFAULT uuidv7()`', reason: `${why}; version 7 is time-ordered, so inserts stay local in the key's index (PostgreSQL 18's uuidv7())`, tradeoff: '16 bytes per key and per reference instead of 8', from }
-    : { topic: 'keys', subject: table, choice: '`id uuid DEFAULT gen_random_uuid()`', reason: `${why}`, tradeoff: `16 bytes per key and reference; version 4 is random, so inserts land all over the key's index (more pages written, less cache): generate version 7 ids in the application, or use uuidv7() from PostgreSQL 18 (the spec targets ${spec.postgres})`, from };
+    : { topic: 'keys', subject: table, choice: '`id uuid DEFAULT uuid_v7()`', reason: `${why}; version 7 is time-ordered, so inserts stay local in the key's index: uuid_v7() is a SQL function of the design doing what PostgreSQL 18's uuidv7() does (the spec targets ${spec.postgres}), not gen_random_uuid()'s random version 4`, tradeoff: '16 bytes per key and per reference instead of 8; a v7 id reveals when the row was created', from };
 }
 
 /**

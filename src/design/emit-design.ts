@@ -3,6 +3,7 @@ import { emptyDatabase } from '../model/empty.js';
 import { qualifiedName, quoteIdent } from '../model/quote-ident.js';
 import { planChanges } from '../plan/plan-changes.js';
 import { renderMigrations } from '../plan/render-migrations.js';
+import { review } from '../lint/review.js';
 import { toDDL } from '../report/ddl.js';
 import { toMermaidMarkdown } from '../report/mermaid.js';
 import type { DesignModel } from './design-model.js';
@@ -35,7 +36,7 @@ export function emitDesign(spec: Spec, design: DesignModel, context: ReportConte
   }
   for (const [file, text] of design.ops) files.set(file, text);
   const listing = ['## Files', '', ...[...files.keys(), 'DESIGN.md'].sort().map((f) => `- \`${f}\`${FILE_NOTES[f] ? `: ${FILE_NOTES[f]}` : ''}`)].join('\n');
-  files.set('DESIGN.md', designReport(spec, design, { ...context, sections: [...(context.sections ?? []), listing] }));
+  files.set('DESIGN.md', designReport(spec, design, { ...context, sections: [...(context.sections ?? []), reviewSection(design), listing] }));
   return files;
 }
 
@@ -52,6 +53,15 @@ const FILE_NOTES: Record<string, string> = {
   'ops/partitions.sql': 'partitions created ahead, and dropped past retention: run daily',
   'ops/retention.sql': 'batched deletes past retention for tables that are not partitioned: run daily',
 };
+
+/** The review's rules over the design itself: a design should pass its own review. */
+function reviewSection(design: DesignModel): string {
+  const { findings } = review({ database: design.database });
+  const count = (severity: string) => findings.filter((f) => f.severity === severity).length;
+  const lines = ['## Review', '', `\`schemawise review\` of schema.sql (the file rules; the live ones need a database): ${count('error')} errors, ${count('warning')} warnings, ${count('info')} info.`];
+  if (findings.length) lines.push('', ...findings.map((f) => `- ${f.severity} \`${f.ruleId}\` ${f.object}: ${f.message}.`));
+  return lines.join('\n');
+}
 
 /** Each table's key decision and each column's own decision as COMMENTs, so the database says why too. */
 function commentDecisions(design: DesignModel): void {

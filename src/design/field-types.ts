@@ -41,7 +41,8 @@ export function columnTypeOf(field: FieldSpec): ColumnType | undefined {
     }
     case 'money': {
       const [p, s] = [field.precision ?? 12, field.scale ?? 2];
-      return { type: `numeric(${p},${s})`, checks: [], reason: `numeric(${p},${s}): exact decimal arithmetic; up to ${10 ** (p - s) - 1} in the currency's unit`, tradeoff: 'not float (rounding errors) nor money (formatted by lc_monetary, one currency per database)' };
+      // Amounts are not negative unless the spec says otherwise with a check of its own (a balance).
+      return { type: `numeric(${p},${s})`, checks: field.check ? [] : ['{col} >= 0'], reason: `numeric(${p},${s}), not negative: exact decimal arithmetic; up to ${10 ** (p - s) - 1} in the currency's unit; a refund is a row of its own (give a check to allow negative amounts)`, tradeoff: 'not float (rounding errors) nor money (formatted by lc_monetary, one currency per database)' };
     }
     case 'decimal': {
       const [p, s] = [field.precision ?? 18, field.scale ?? 6];
