@@ -210,6 +210,13 @@ describe('the declared queries: indexes advised on the design seeded at the decl
     expect(decision.reason).toMatch(/^serves "orders to ship" \(cost [\d.]+k → \d+, Index Scan using idx_orders_placed_at_paid on orders\)$/);
   });
 
+  it('sizes each table with declared rows: bytes per row measured on the sample × rows now and in a year', () => {
+    const orders = design.decisions.find((d) => d.topic === 'sizing' && d.subject === 'orders')!;
+    expect(orders.choice).toMatch(/^[\d.]+ GB now \(40M rows\), [\d.]+ GB in a year \(76M rows\)$/);
+    expect(orders.reason).toMatch(/^\d{2,3} bytes per row with its indexes, measured on the seeded sample/);
+    expect(design.decisions.filter((d) => d.topic === 'sizing').map((d) => d.subject)).toEqual(['customers', 'orders', 'products', 'categories', 'coupons']);
+  });
+
   it('indexes.sql says why each index exists; queries.md gives each query\'s plan before and after', () => {
     expect(workload!.indexesSql).toContain('-- idx_orders_customer_id: foreign key fk_orders_customers: deletes of customers and joins from it');
     expect(workload!.indexesSql).toMatch(/-- idx_orders_placed_at_paid: serves orders to ship \(cost [\d.]+k → \d+\)/);

@@ -1,7 +1,9 @@
 import { advise, type Advice } from '../advise/advise.js';
 import type { CandidateIndex } from '../advise/candidate-index.js';
 import { EmbeddedWhatIf } from '../advise/embedded-what-if.js';
+import type { Engine } from '../engine/engine.js';
 import { introspect } from '../engine/introspect.js';
+import { qualifiedName } from '../model/quote-ident.js';
 import { planTree } from '../explain/format-explain.js';
 import { parameterCount, type WorkloadQuery } from '../explain/read-queries.js';
 import type { Index, Span } from '../model/types.js';
@@ -9,7 +11,7 @@ import { toDDL } from '../report/ddl.js';
 import { parseCount } from '../seed/parse-count.js';
 import { runSeed } from '../seed/run-seed.js';
 import { planSeed } from '../seed/seed-plan.js';
-import type { DesignModel } from './design-model.js';
+import { monthlyGrowth, type DesignModel } from './design-model.js';
 import type { Spec } from './spec.js';
 
 /**
@@ -44,7 +46,6 @@ export interface DesignWorkloadOptions {
  * over-indexing. Without declared queries: nothing to advise.
  */
 export async function adviseDesign(spec: Spec, design: DesignModel, options: DesignWorkloadOptions): Promise<DesignWorkload | undefined> {
-  if (!spec.queries.length) return undefined;
   const { createEmbeddedEngine } = await import('../engine/embedded.js');
   const engine = await createEmbeddedEngine();
   try {
@@ -54,6 +55,8 @@ export async function adviseDesign(spec: Spec, design: DesignModel, options: Des
     for (const [entity, e] of Object.entries(spec.entities)) if (e.rows !== undefined) rows.set(design.tables.get(entity)!.table.name, parseCount(String(e.rows), `entities.${entity}.rows`));
     await runSeed(engine, planSeed((await introspect(engine)).database, { rows, maxTableRows: SAMPLE_ROWS }));
     const db = (await introspect(engine)).database;
+    await sizeTables(engine, spec, design);
+    if (!spec.queries.length) return undefined;
     const queries: WorkloadQuery[] = spec.queries.map((q, i) => ({
       name: q.name,
       sql: q.sql.trim().replace(/;\s*$/, ''),
@@ -96,6 +99,36 @@ export async function adviseDesign(spec: Spec, design: DesignModel, options: Des
 }
 
 /** Costs to three significant digits: the same on every run (estimates against now() drift with the clock). */
+/**
+ * Each table's size now and in a year at the declared rows and growth, from its seeded sample:
+ * bytes per row measured (heap, TOAST and the design's indexes, partitions included) × rows.
+ * Advised indexes come on top (indexes.sql gives their sizes).
+ */
+async function sizeTables(engine: Engine, spec: Spec, design: DesignModel): Promise<void> {
+  for (const [entity, e] of Object.entries(spec.entities)) {
+    if (e.rows === undefined) continue;
+    const { table } = design.tables.get(entity)!;
+    const [{ rows, bytes }] = await engine.query<{ rows: number; bytes: number }>(
+      `SELECT (SELECT count(*) FROM ${qualifiedName('public', table.name)})::float8 AS rows,
+              (SELECT coalesce(sum(pg_table_size(r) + pg_indexes_size(r)), 0) FROM (SELECT $1::regclass AS r UNION SELECT relid FROM pg_partition_tree($1::regclass)) t)::float8 AS bytes`,
+      [qualifiedName('public', table.name)],
+    );
+    if (!rows) continue;
+    const perRow = bytes / rows;
+    const now = parseCount(String(e.rows), 'rows');
+    const year = now + monthlyGrowth(e.growth) * 12;
+    design.decisions.push({
+      topic: 'sizing',
+      subject: table.name,
+      choice: `${size(now * perRow)} now (${round(now)} rows), ${size(year * perRow)} in a year (${round(year)} rows)`,
+      reason: `${Math.round(perRow)} bytes per row with its indexes, measured on the seeded sample (heap, TOAST, the design's indexes; advised ones come on top, indexes.sql)`,
+      from: ['entities', entity, 'rows'],
+    });
+  }
+}
+
+const size = (bytes: number) => (bytes >= 1024 ** 4 ? `${+(bytes / 1024 ** 4).toPrecision(3)} TB` : bytes >= 1024 ** 3 ? `${+(bytes / 1024 ** 3).toPrecision(3)} GB` : bytes >= 1024 ** 2 ? `${+(bytes / 1024 ** 2).toPrecision(3)} MB` : `${+(bytes / 1024).toPrecision(3)} kB`);
+
 const round = (n: number) => (n >= 1e6 ? `${+(n / 1e6).toPrecision(3)}M` : n >= 1e4 ? `${+(n / 1e3).toPrecision(3)}k` : String(+n.toPrecision(3)));
 
 function indexOf(name: string, c: CandidateIndex): Index {

@@ -404,7 +404,7 @@ function retentionMonths(text: string): number {
   return { day: n / 30, week: n / 4.35, month: n, year: n * 12 }[m[2].toLowerCase() as 'day']!;
 }
 
-function monthlyGrowth(rate: string | undefined): number {
+export function monthlyGrowth(rate: string | undefined): number {
   if (!rate) return 0;
   const [count, period] = rate.split('/').map((s) => s.trim());
   const per = { s: 2_592_000, second: 2_592_000, minute: 43_200, hour: 720, day: 30, week: 4.35, month: 1, year: 1 / 12 }[period.toLowerCase() as 's'] ?? 1;
