@@ -5,6 +5,7 @@ import { registerDesign } from './commands/design.js';
 import { registerErd } from './commands/erd.js';
 import { registerExplain } from './commands/explain.js';
 import { PACKAGE_VERSION } from './package-version.js';
+import { registerInit } from './commands/init.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerReview } from './commands/review.js';
@@ -31,5 +32,6 @@ registerSeed(program);
 registerExplain(program);
 registerAdvise(program);
 registerDesign(program);
+registerInit(program);
 
 await program.parseAsync();
