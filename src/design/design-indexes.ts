@@ -4,6 +4,7 @@ import { EmbeddedWhatIf } from '../advise/embedded-what-if.js';
 import type { Engine } from '../engine/engine.js';
 import { introspect } from '../engine/introspect.js';
 import { qualifiedName } from '../model/quote-ident.js';
+import { significantBytes, significantCount } from '../report/compact-count.js';
 import { planTree } from '../explain/format-explain.js';
 import { parameterCount, type WorkloadQuery } from '../explain/read-queries.js';
 import type { Index, Span } from '../model/types.js';
@@ -37,6 +38,8 @@ export interface DesignWorkloadOptions {
   specFile: string;
   spanOf?: (path: (string | number)[]) => Span | undefined;
   onProgress?: (message: string) => void;
+  /** An embedded engine to work on (its public schema is replaced); one of its own otherwise. */
+  engine?: Engine;
 }
 
 /**
@@ -47,8 +50,9 @@ export interface DesignWorkloadOptions {
  */
 export async function adviseDesign(spec: Spec, design: DesignModel, options: DesignWorkloadOptions): Promise<DesignWorkload | undefined> {
   const { createEmbeddedEngine } = await import('../engine/embedded.js');
-  const engine = await createEmbeddedEngine();
+  const engine = options.engine ?? (await createEmbeddedEngine());
   try {
+    if (options.engine) await engine.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
     options.onProgress?.('seeding the design at the spec\'s volume…');
     await engine.exec(toDDL(design.database));
     const rows = new Map<string, number>();
@@ -76,7 +80,7 @@ export async function adviseDesign(spec: Spec, design: DesignModel, options: Des
         subject: `${r.table} ${r.definition}`,
         choice: r.name,
         reason: `serves ${r.serves.map((s) => `"${s.query.name}" (cost ${round(s.before)} → ${round(s.after)}, ${s.node})`).join('; ') || 'the declared queries together'}`,
-        tradeoff: `about ${r.bytes >= 1048576 ? `${(r.bytes / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(r.bytes / 1024))} kB`} at the declared volume (built on the sample, scaled), and an entry to write on every insert and on updates of its columns`,
+        tradeoff: `about ${size(r.bytes)} at the declared volume (built on the sample, scaled), and an entry to write on every insert and on updates of its columns`,
         from: ['queries', queries.indexOf(r.serves[0]?.query ?? queries[0])],
       });
     }
@@ -94,11 +98,10 @@ export async function adviseDesign(spec: Spec, design: DesignModel, options: Des
     });
     return { advice, indexesSql: indexesSql(design, advice), queriesMd: queriesMd(spec, advice) };
   } finally {
-    await engine.close();
+    if (!options.engine) await engine.close();
   }
 }
 
-/** Costs to three significant digits: the same on every run (estimates against now() drift with the clock). */
 /**
  * Each table's size now and in a year at the declared rows and growth, from its seeded sample:
  * bytes per row measured (heap, TOAST and the design's indexes, partitions included) × rows.
@@ -127,9 +130,9 @@ async function sizeTables(engine: Engine, spec: Spec, design: DesignModel): Prom
   }
 }
 
-const size = (bytes: number) => (bytes >= 1024 ** 4 ? `${+(bytes / 1024 ** 4).toPrecision(3)} TB` : bytes >= 1024 ** 3 ? `${+(bytes / 1024 ** 3).toPrecision(3)} GB` : bytes >= 1024 ** 2 ? `${+(bytes / 1024 ** 2).toPrecision(3)} MB` : `${+(bytes / 1024).toPrecision(3)} kB`);
-
-const round = (n: number) => (n >= 1e6 ? `${+(n / 1e6).toPrecision(3)}M` : n >= 1e4 ? `${+(n / 1e3).toPrecision(3)}k` : String(+n.toPrecision(3)));
+/** Costs and sizes to three significant digits: the same on every run (estimates against now() drift with the clock). */
+const round = significantCount;
+const size = significantBytes;
 
 function indexOf(name: string, c: CandidateIndex): Index {
   return {

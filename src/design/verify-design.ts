@@ -6,13 +6,15 @@ import type { DesignFiles } from './emit-design.js';
 /**
  * The design's SQL run on the embedded PostgreSQL before anything is written: schema.sql and the
  * initial migration must build the same schema, and the down migration must leave nothing.
- * Returns what went wrong, or nothing. (A failure is a bug in schemawise, never the user's.)
+ * Returns what went wrong, or nothing. (A failure is a bug in schemawise, never the user's.) On
+ * `given`, an embedded engine, its public schema is replaced.
  */
-export async function verifyDesign(files: DesignFiles): Promise<string[]> {
+export async function verifyDesign(files: DesignFiles, given?: Engine): Promise<string[]> {
   const { createEmbeddedEngine } = await import('../engine/embedded.js');
-  const engine = await createEmbeddedEngine();
+  const engine = given ?? (await createEmbeddedEngine());
   const problems: string[] = [];
   try {
+    if (given) await reset(engine);
     const built = await build(engine, 'schema.sql', files.get('schema.sql')!, problems);
     await reset(engine);
     const migrated = await build(engine, 'migrations/0001_initial.up.sql', files.get('migrations/0001_initial.up.sql')!, problems);
@@ -25,7 +27,7 @@ export async function verifyDesign(files: DesignFiles): Promise<string[]> {
       if (left.length) problems.push(`migrations/0001_initial.down.sql leaves ${left.join(', ')}`);
     }
   } finally {
-    await engine.close();
+    if (!given) await engine.close();
   }
   return problems;
 }

@@ -1,3 +1,4 @@
+import { significantCount } from '../report/compact-count.js';
 import type { ExplainedQuery, PlanNode } from './explain-query.js';
 import { dominantNodes, nodeLabel, planWarnings, type DominantNode, type PlanWarning } from './plan-warnings.js';
 
@@ -16,8 +17,6 @@ const DETAILS = ['Index Cond', 'Recheck Cond', 'Hash Cond', 'Merge Cond', 'Join 
 
 const rows = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 
-/** Three significant digits: 906.11 → 906, 51302 → 51.3k. What stays the same when the clock moves a little. */
-const significant = (n: number) => (n >= 1e6 ? `${+(n / 1e6).toPrecision(3)}M` : n >= 1e4 ? `${+(n / 1e3).toPrecision(3)}k` : n === 0 ? '0' : String(+n.toPrecision(3)));
 
 /**
  * The plan as a tree: each node with its cost and rows, and with ANALYZE the actual rows, loops
@@ -25,8 +24,8 @@ const significant = (n: number) => (n >= 1e6 ? `${+(n / 1e6).toPrecision(3)}M` :
  * same from one run to the next (an estimate against now() moves with the clock).
  */
 export function planTree(root: PlanNode, options: { rounded?: boolean } = {}): string {
-  const cost = (n: number) => (options.rounded ? significant(n) : n.toFixed(2));
-  const estimate = (n: number) => (options.rounded ? significant(n) : String(n));
+  const cost = (n: number) => (options.rounded ? significantCount(n) : n.toFixed(2));
+  const estimate = (n: number) => (options.rounded ? significantCount(n) : String(n));
   const lines: string[] = [];
   const visit = (node: PlanNode, prefix: string, last: boolean, top: boolean) => {
     const branch = top ? '' : last ? '└─ ' : '├─ ';

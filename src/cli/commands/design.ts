@@ -64,10 +64,19 @@ Examples:
         const design = designModel(spec);
         const context = { specFile: path.basename(specFile), spanOf };
         progress?.say('starting the embedded PostgreSQL (PGlite)…');
-        const workload = await adviseDesign(spec, design, { ...context, onProgress: progress && ((m) => progress.say(m)) });
-        const files = emitDesign(spec, design, context, workload);
-        progress?.say('checking the generated SQL on the embedded PostgreSQL…');
-        const problems = await verifyDesign(files);
+        // One engine for both: seeding and advising, then running the generated SQL (a boot is seconds).
+        const { createEmbeddedEngine } = await import('../../engine/embedded.js');
+        const engine = await createEmbeddedEngine();
+        let problems: string[];
+        let files;
+        try {
+          const workload = await adviseDesign(spec, design, { ...context, engine, onProgress: progress && ((m) => progress.say(m)) });
+          files = emitDesign(spec, design, context, workload);
+          progress?.say('checking the generated SQL on the embedded PostgreSQL…');
+          problems = await verifyDesign(files, engine);
+        } finally {
+          await engine.close();
+        }
         progress?.clear();
         if (problems.length) throw new Error(`the generated design does not run on PostgreSQL:\n${problems.join('\n')}`);
         for (const [file, content] of files) writeOutput(path.join(options.out, file), content);
