@@ -212,7 +212,7 @@ describe('the declared queries: indexes advised on the design seeded at the decl
 
   it('sizes each table with declared rows: bytes per row measured on the sample × rows now and in a year', () => {
     const orders = design.decisions.find((d) => d.topic === 'sizing' && d.subject === 'orders')!;
-    expect(orders.choice).toMatch(/^[\d.]+ GB now \(40M rows\), [\d.]+ GB in a year \(76M rows\)$/);
+    expect(orders.choice).toMatch(/^[\d.]+ GB now \(40M rows\), [\d.]+ GB in a year \(72M rows\)$/);
     expect(orders.reason).toMatch(/^\d{2,3} bytes per row with its indexes, measured on the seeded sample/);
     expect(design.decisions.filter((d) => d.topic === 'sizing').map((d) => d.subject)).toEqual(['customers', 'orders', 'products', 'categories', 'coupons']);
   });
@@ -265,13 +265,13 @@ entities:
     expect(readings.primaryKey!.columns).toEqual(['id', 'taken_at']);
     expect(design.database.schemas[0].tables.find((t) => t.name === 'readings_default')!.partitionOf).toEqual({ parent: { schema: 'public', name: 'readings' }, bound: 'DEFAULT' });
     const decision = design.decisions.find((d) => d.topic === 'partitioning')!;
-    expect(decision.reason).toBe('50M rows now, 140M after 3 months (its retention, 90 days): past its retention a month leaves with DETACH + DROP (instant, no vacuum), and queries on recent taken_at read only the recent partitions');
+    expect(decision.reason).toBe('50M rows now, 90M after 3 months (its retention, 90 days): past its retention a month leaves with DETACH + DROP (instant, no vacuum), and queries on recent taken_at read only the recent partitions');
   });
 
   it('a table others refer to is not partitioned: the retention is a batched DELETE', () => {
     const decision = designModel(shop()).decisions.find((d) => d.topic === 'partitioning')!;
     expect(decision).toMatchObject({ subject: 'orders', choice: 'not partitioned' });
-    expect(decision.reason).toMatch(/^40M rows now, 112M after 24 months \(its retention, 24 months\), but order_items refers to it/);
+    expect(decision.reason).toMatch(/^40M rows now, 72M after 24 months \(its retention, 24 months\), but order_items refers to it/);
   });
 
   it('pooling, timeouts and isolation follow the workload', () => {

@@ -12,7 +12,7 @@ import { toDDL } from '../report/ddl.js';
 import { parseCount } from '../seed/parse-count.js';
 import { runSeed } from '../seed/run-seed.js';
 import { planSeed } from '../seed/seed-plan.js';
-import { monthlyGrowth, type DesignModel } from './design-model.js';
+import { rowsAfter, tableVolumes, type DesignModel } from './design-model.js';
 import type { Spec } from './spec.js';
 
 /**
@@ -56,8 +56,10 @@ export async function adviseDesign(spec: Spec, design: DesignModel, options: Des
     options.onProgress?.('seeding the design at the spec\'s volume…');
     await engine.exec(toDDL(design.database));
     const rows = new Map<string, number>();
-    for (const [entity, e] of Object.entries(spec.entities)) if (e.rows !== undefined) rows.set(design.tables.get(entity)!.table.name, parseCount(String(e.rows), `entities.${entity}.rows`));
-    await runSeed(engine, planSeed((await introspect(engine)).database, { rows, maxTableRows: SAMPLE_ROWS }));
+    for (const { table, volume, from } of tableVolumes(spec, design)) rows.set(table.name, parseCount(String(volume.rows), `${from.join('.')}.rows`));
+    // Timestamps end at this instant, not at midnight: a query against now() then finds the
+    // data where it was on the last run, whatever the time of day (its estimates stay put).
+    await runSeed(engine, planSeed((await introspect(engine)).database, { rows, maxTableRows: SAMPLE_ROWS, anchor: new Date().toISOString() }));
     const db = (await introspect(engine)).database;
     await sizeTables(engine, spec, design);
     if (!spec.queries.length) return undefined;
@@ -108,9 +110,7 @@ export async function adviseDesign(spec: Spec, design: DesignModel, options: Des
  * Advised indexes come on top (indexes.sql gives their sizes).
  */
 async function sizeTables(engine: Engine, spec: Spec, design: DesignModel): Promise<void> {
-  for (const [entity, e] of Object.entries(spec.entities)) {
-    if (e.rows === undefined) continue;
-    const { table } = design.tables.get(entity)!;
+  for (const { table, volume: e, from } of tableVolumes(spec, design)) {
     const [{ rows, bytes }] = await engine.query<{ rows: number; bytes: number }>(
       `SELECT (SELECT count(*) FROM ${qualifiedName('public', table.name)})::float8 AS rows,
               (SELECT coalesce(sum(pg_table_size(r) + pg_indexes_size(r)), 0) FROM (SELECT $1::regclass AS r UNION SELECT relid FROM pg_partition_tree($1::regclass)) t)::float8 AS bytes`,
@@ -119,13 +119,13 @@ async function sizeTables(engine: Engine, spec: Spec, design: DesignModel): Prom
     if (!rows) continue;
     const perRow = bytes / rows;
     const now = parseCount(String(e.rows), 'rows');
-    const year = now + monthlyGrowth(e.growth) * 12;
+    const year = rowsAfter(e, 12);
     design.decisions.push({
       topic: 'sizing',
       subject: table.name,
       choice: `${size(now * perRow)} now (${round(now)} rows), ${size(year * perRow)} in a year (${round(year)} rows)`,
       reason: `${Math.round(perRow)} bytes per row with its indexes, measured on the seeded sample (heap, TOAST, the design's indexes; advised ones come on top, indexes.sql)`,
-      from: ['entities', entity, 'rows'],
+      from: [...from, 'rows'],
     });
   }
 }

@@ -29,6 +29,25 @@ export interface DesignModel {
   ops: Map<string, string>;
   /** Rows the schema needs to work: a lookup table's values (INSERTed by schema.sql and the initial migration). */
   lookupRows: LookupRows[];
+  /** Relationship index → its join table (many-to-many). */
+  joinTables: Map<number, Table>;
+}
+
+/** A table's declared volume: an entity's, or a many-to-many relationship's pairs. */
+export interface TableVolume {
+  table: Table;
+  volume: Pick<EntitySpec, 'rows' | 'growth' | 'retention'>;
+  from: (string | number)[];
+}
+
+/** Every table with a declared volume, entities first, then join tables. */
+export function tableVolumes(spec: Spec, design: DesignModel): TableVolume[] {
+  const out: TableVolume[] = Object.entries(spec.entities).map(([entity, e]) => ({ table: design.tables.get(entity)!.table, volume: e, from: ['entities', entity] }));
+  for (const [i, table] of design.joinTables) {
+    const r = spec.relationships[i];
+    if ('many' in r) out.push({ table, volume: r, from: ['relationships', i] });
+  }
+  return out.filter((t) => t.volume.rows !== undefined);
 }
 
 export interface LookupRows {
@@ -75,6 +94,7 @@ export function designModel(spec: Spec): DesignModel {
   /** Names of types (enums) and tables: one namespace in pg_type. */
   const typeNames = new Set(byTable.keys());
   const lookupRows: LookupRows[] = [];
+  const joinTables = new Map<number, Table>();
 
   // Keys first: a reference column takes the type of the key it refers to.
   for (const [entity, e] of entities) {
@@ -138,7 +158,7 @@ export function designModel(spec: Spec): DesignModel {
   }
 
   for (const [i, r] of spec.relationships.entries()) {
-    if ('many' in r) addJoinTable(schema.tables, { db, decide, tables, typeNames, lookupRows, plural, timestamps: spec.conventions.timestamps, ...(tenant && { tenant: { column: tenant.column, ...(tenantTable && { table: tenantTable }) } }) }, r, i);
+    if ('many' in r) joinTables.set(i, addJoinTable(schema.tables, { db, decide, tables, typeNames, lookupRows, plural, timestamps: spec.conventions.timestamps, ...(tenant && { tenant: { column: tenant.column, ...(tenantTable && { table: tenantTable }) } }) }, r, i));
     else {
       const owner = tables.get(r.one)!;
       const owned = tables.get(r.to_one)!;
@@ -163,7 +183,7 @@ export function designModel(spec: Spec): DesignModel {
   addDeclaredIndexes(spec, tables, decide);
   warnings.push(...normalFormWarnings(spec));
   if (spec.postgres < 18 && [...tables.values()].some((t) => t.keyType === 'uuid')) schema.functions.push(UUID_V7);
-  const design: DesignModel = { database: db, decisions, warnings, tables, ops: new Map(), lookupRows };
+  const design: DesignModel = { database: db, decisions, warnings, tables, ops: new Map(), lookupRows, joinTables };
   design.ops = designOperations(spec, design);
   return design;
 }
@@ -315,7 +335,7 @@ interface JoinContext {
   tenant?: { column: string; table?: DesignedTable };
 }
 
-function addJoinTable(tablesOut: Table[], ctx: JoinContext, r: { many: string; to_many: string; through?: string; fields?: Record<string, string | FieldSpec> }, i: number): void {
+function addJoinTable(tablesOut: Table[], ctx: JoinContext, r: { many: string; to_many: string; through?: string; fields?: Record<string, string | FieldSpec> }, i: number): Table {
   const { decide, tables, plural, tenant } = ctx;
   const [a, b] = [tables.get(r.many)!, tables.get(r.to_many)!];
   const name = r.through ? (plural ? pluralize(r.through) : r.through) : `${r.many}_${plural ? pluralize(r.to_many) : r.to_many}`;
@@ -348,6 +368,7 @@ function addJoinTable(tablesOut: Table[], ctx: JoinContext, r: { many: string; t
   table.foreignKeys.push(foreignKey(table, cb, b.table, 'cascade'));
   tablesOut.push(table);
   decide({ topic: 'relationships', subject: `${a.table.name} ↔ ${b.table.name}`, choice: `join table ${name} (${ca}, ${cb}) with that primary key; both foreign keys ON DELETE CASCADE`, reason: 'many-to-many: a pair is a row; the key is the pair (no surrogate id: nothing refers to a pair), and serves lookups from the first side; the second side gets its own index', from: ['relationships', i] });
+  return table;
 }
 
 const singularOf = (table: string, plural: boolean) => (plural ? singularize(table) : table);
@@ -391,11 +412,22 @@ function addDenormalization(schema: Database['schemas'][number], decide: (d: Dec
   });
 }
 
-/** Rows a table holds at its horizon: its rows now plus its growth over its retention (or a year). */
-export function horizonRows(e: EntitySpec): { now: number; horizon: number; months: number } {
-  const now = e.rows !== undefined ? parseCount(String(e.rows), 'rows') : 0;
+/** Rows a table holds at its horizon: after its retention (when rows stop accumulating), else after a year. */
+export function horizonRows(e: Pick<EntitySpec, 'rows' | 'growth' | 'retention'>): { now: number; horizon: number; months: number } {
   const months = e.retention ? retentionMonths(e.retention) : 12;
-  return { now, horizon: now + monthlyGrowth(e.growth) * months, months };
+  return { now: rowsNow(e), horizon: rowsAfter(e, months), months };
+}
+
+const rowsNow = (e: Pick<EntitySpec, 'rows'>) => (e.rows !== undefined ? parseCount(String(e.rows), 'rows') : 0);
+
+/**
+ * Rows after `months` of the declared growth. With a retention, rows older than it leave: the
+ * table levels off at growth × retention (a table declared larger than that shrinks to it).
+ */
+export function rowsAfter(e: Pick<EntitySpec, 'rows' | 'growth' | 'retention'>, months: number): number {
+  const grown = rowsNow(e) + monthlyGrowth(e.growth) * months;
+  if (!e.retention || !e.growth) return grown;
+  return Math.min(grown, monthlyGrowth(e.growth) * retentionMonths(e.retention));
 }
 
 function retentionMonths(text: string): number {

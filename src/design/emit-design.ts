@@ -14,6 +14,26 @@ import type { Spec } from './spec.js';
 export type DesignFiles = Map<string, string>;
 
 /**
+ * Every file a design may write, by path relative to the output folder: `design --force` removes
+ * those of them a previous design wrote and this one does not (ops/partitions.sql once nothing is
+ * partitioned), and never touches any other file. A file emitDesign starts writing belongs here.
+ */
+export const DESIGN_FILES: readonly string[] = [
+  'schema.sql',
+  'migrations/0001_initial.up.sql',
+  'migrations/0001_initial.down.sql',
+  'erd.md',
+  'indexes.sql',
+  'queries.md',
+  'DESIGN.md',
+  'ops/pgbouncer.ini',
+  'ops/roles.sql',
+  'ops/partitions.sql',
+  'ops/retention.sql',
+  'ops/citus.sql',
+];
+
+/**
  * schema.sql (the DDL in dependency order, COMMENTs stating the key decisions), the initial
  * migration through the migration planner (the code path later changes take: up and down),
  * erd.md, DESIGN.md. Pure and deterministic: the same spec gives byte-identical files.

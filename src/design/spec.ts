@@ -69,7 +69,17 @@ export const entity = z
   .strict();
 
 export const relationship = z.union([
-  z.object({ many: z.string(), to_many: z.string(), through: z.string().optional(), fields: z.record(z.string(), field).optional() }).strict(),
+  z
+    .object({
+      many: z.string(),
+      to_many: z.string(),
+      through: z.string().optional(),
+      fields: z.record(z.string(), field).optional(),
+      /** Pairs now and their growth: the join table's volume (seeding, sizing, partitioning, scale-out). */
+      rows: count.optional(),
+      growth: rate.optional(),
+    })
+    .strict(),
   z.object({ one: z.string(), to_one: z.string(), on_delete: z.enum(ON_DELETE).optional(), optional: z.boolean().optional() }).strict(),
 ]);
 

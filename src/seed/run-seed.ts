@@ -175,6 +175,19 @@ async function scaleForeignKeyDistinct(engine: Engine, plan: SeedPlan, s: SeedPl
     if (!parent) continue;
     const distinct = Math.min(parent.rows, s.rows);
     await engine.query(`SELECT pg_restore_attribute_stats('schemaname', $1::text, 'relname', $2::text, 'attname', $3::text, 'inherited', $4::boolean, 'n_distinct', $5::real)`, [s.table.schema, s.table.name, fk.column, fk.partitioned, distinct]);
+    // A scan of one partition estimates by that partition's own statistics: each leaf holding
+    // rows gets the distinct count its (already scaled) rows allow.
+    if (fk.partitioned) {
+      const leaves = await engine.query<{ schema: string; name: string; tuples: number }>(
+        `SELECT n.nspname AS schema, c.relname AS name, c.reltuples::float8 AS tuples
+         FROM pg_partition_tree($1::regclass) t JOIN pg_class c ON c.oid = t.relid JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE t.isleaf AND c.reltuples > 0 AND EXISTS (SELECT FROM pg_statistic WHERE starelid = c.oid AND NOT stainherit)`,
+        [label(s.table)],
+      );
+      for (const leaf of leaves) {
+        await engine.query(`SELECT pg_restore_attribute_stats('schemaname', $1::text, 'relname', $2::text, 'attname', $3::text, 'inherited', false, 'n_distinct', $4::real)`, [leaf.schema, leaf.name, fk.column, Math.max(1, Math.round(Math.min(parent.rows, leaf.tuples)))]);
+      }
+    }
     notes.push(`${label(s.table)}.${fk.column}: n_distinct ${distinct} (the rows of ${fk.parent_schema}.${fk.parent})`);
   }
   return notes;

@@ -26,7 +26,7 @@ export interface SeedOptions {
    * repeatable: ANALYZE reads every row of a table that small instead of a random sample.
    */
   maxTableRows?: number;
-  /** The day generated timestamps end at (ISO date): today by default. */
+  /** Where generated timestamps end: an ISO date (its midnight; today by default) or an ISO timestamp. */
   anchor?: string;
   /** How far back generated timestamps go, in days: 365. */
   horizonDays?: number;
@@ -325,8 +325,13 @@ function parentRow(fk: ForeignKey, radix: ForeignKey[], sourceOf: (fk: ForeignKe
   const count = countOf(fk);
   const at = radix.indexOf(fk);
   if (at >= 0) {
+    // Row g takes combination (g - 1) × (2^31 − 1) mod the number of combinations, a bijection
+    // (the prime shares no factor with a count below it): every combination still once, but
+    // spread over all parents, not the first parent's children first (a sample of a follows
+    // table would otherwise have every member follow member 1).
+    const combinations = radix.map(countOf).join(' * ');
     const divisor = at > 0 ? radix.slice(0, at).map(countOf).join(' * ') : '1';
-    return `1 + ((g - 1) / (${divisor})) % ${count}`;
+    return `1 + ((((g - 1) * 2147483647) % (${combinations})) / (${divisor})) % ${count}`;
   }
   const u = uniform(salt(`${label}.${fk.name}`));
   const v = uniform(salt(`${label}.${fk.name}.zipf`));

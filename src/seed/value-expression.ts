@@ -16,7 +16,7 @@ export interface ValueContext {
   /** Rows the table gets (the `N` of `g / N`). */
   rows: number;
   salt: number;
-  /** The day timestamps end at (ISO date); rows spread back over `horizonDays`, row 1 the oldest. */
+  /** Where timestamps end: an ISO date (its midnight) or an ISO timestamp; rows spread back over `horizonDays`, row 1 the oldest. */
   anchor: string;
   horizonDays: number;
   /** Whether the table has a timestamp column: enums then follow the row's age (old orders shipped, new ones pending). */
@@ -73,7 +73,7 @@ function scalarValue(column: Column, type: TypeInfo, ctx: ValueContext, salt: nu
   if (TEXT.has(name) || name.endsWith('.citext') || name === 'citext') return textValue(column.name, words, type, ctx, u);
   if (name === 'uuid') return { sql: `md5(${quoteLiteral(`${salt}:`)} || g)::uuid` };
   if (name === 'boolean') return { sql: ctx.injective ? 'g = 1' : `${u} < 0.5`, capacity: 2 };
-  if (name === 'date' && words.includes('birth') && !ctx.injective) return { sql: `DATE ${quoteLiteral(ctx.anchor)} - floor(365.25 * (18 + 72 * ${u}))::int` };
+  if (name === 'date' && words.includes('birth') && !ctx.injective) return { sql: `DATE ${quoteLiteral(ctx.anchor.slice(0, 10))} - floor(365.25 * (18 + 72 * ${u}))::int` };
   if (name === 'timestamp with time zone' || name === 'timestamp without time zone' || name === 'date') return timeValue(name, ctx, u);
   if (name === 'time without time zone' || name === 'time with time zone') return { sql: `TIME '00:00' + ${u} * INTERVAL '86399 seconds'` };
   if (name === 'interval') return { sql: ctx.injective ? 'make_interval(secs => g)' : `make_interval(secs => floor(${u} * 2592000))` };
@@ -130,7 +130,7 @@ function textValue(columnName: string, words: string[], type: TypeInfo, ctx: Val
 function timeValue(name: string, ctx: ValueContext, u: string): ValueResult {
   // Rows in insertion order over the horizon (row 1 the oldest), each jittered by up to a day.
   const daysAgo = ctx.injective ? `(${ctx.rows} - g) / 86400.0` : `${ctx.horizonDays} * (1 - ${position(ctx.rows)}) + ${u}`;
-  if (name === 'date') return { sql: `DATE ${quoteLiteral(ctx.anchor)} - floor(${ctx.injective ? `${ctx.rows} - g` : daysAgo})::int`, ...(ctx.injective && { capacity: 1_000_000 }) };
-  const anchor = `${name === 'timestamp with time zone' ? 'TIMESTAMPTZ' : 'TIMESTAMP'} ${quoteLiteral(`${ctx.anchor} 00:00:00`)}`;
+  if (name === 'date') return { sql: `DATE ${quoteLiteral(ctx.anchor.slice(0, 10))} - floor(${ctx.injective ? `${ctx.rows} - g` : daysAgo})::int`, ...(ctx.injective && { capacity: 1_000_000 }) };
+  const anchor = `${name === 'timestamp with time zone' ? 'TIMESTAMPTZ' : 'TIMESTAMP'} ${quoteLiteral(ctx.anchor.length > 10 ? ctx.anchor : `${ctx.anchor} 00:00:00`)}`;
   return { sql: `${anchor} - (${daysAgo}) * INTERVAL '1 day'` };
 }
