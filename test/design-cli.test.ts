@@ -1,7 +1,9 @@
 /**
  * `schemawise design` as a user runs it (the built CLI): the folder it writes, byte-identical
  * from run to run, and its refusals — an invalid spec (every problem with its line), a missing
- * file, a folder that already holds files — with exit code 2 and nothing written.
+ * file, a folder that already holds files — with exit code 2 and nothing written. The folder is
+ * written whole or not at all, and --force removes the design files a previous spec produced and
+ * this one does not.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -64,6 +66,48 @@ describe('schemawise design (the built CLI)', () => {
     expect(forced.code).toBe(0);
     expect(listing(path.join(dir, 'design'))).toContain('schema.sql');
     expect(readFileSync(path.join(dir, 'design', 'NOTES.txt'), 'utf8')).toBe('mine');
+  }, 120_000);
+
+  // A spec that partitions readings (retention, 50M rows) and the same one that no longer does.
+  const PARTITIONED = 'name: iot\nentities:\n  device: { rows: 10k, fields: { serial: text } }\n  reading: { rows: 50M, growth: 10M/month, retention: 90 days, append_only: true, fields: { device: { ref: device }, taken_at: timestamp, value: decimal } }\n';
+  const UNPARTITIONED = 'name: iot\nentities:\n  device: { rows: 10k, fields: { serial: text } }\n  reading: { rows: 10k, fields: { device: { ref: device }, taken_at: timestamp, value: decimal } }\n';
+  const staging = (dir: string) => readdirSync(dir).filter((f) => f.includes('schemawise'));
+
+  it('--force removes the design files the new spec no longer produces (ops/partitions.sql), never the user\'s', () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'partitioned.yaml'), PARTITIONED);
+    writeFileSync(path.join(dir, 'unpartitioned.yaml'), UNPARTITIONED);
+    expect(runCli(['design', 'partitioned.yaml', '--out', 'design', '-q'], dir).code).toBe(0);
+    const out = path.join(dir, 'design');
+    expect(listing(out)).toContain('ops/partitions.sql');
+    writeFileSync(path.join(out, 'notes.txt'), 'mine');
+    const r = runCli(['design', 'unpartitioned.yaml', '--out', 'design', '--force', '-q'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('\nremoved ops/partitions.sql: written by a previous design, not by this one\n');
+    expect(listing(out)).toEqual(['DESIGN.md', 'erd.md', 'migrations/0001_initial.down.sql', 'migrations/0001_initial.up.sql', 'notes.txt', 'ops/pgbouncer.ini', 'ops/roles.sql', 'schema.sql']);
+    expect(readFileSync(path.join(out, 'notes.txt'), 'utf8')).toBe('mine');
+    expect(readFileSync(path.join(out, 'DESIGN.md'), 'utf8')).not.toContain('partitions.sql');
+    expect(staging(dir)).toEqual([]);
+  }, 120_000);
+
+  it('a file that cannot be written mid-way: exit 2 naming it, the previous files byte-identical, no staging folder left', () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'unpartitioned.yaml'), UNPARTITIONED);
+    expect(runCli(['design', 'unpartitioned.yaml', '--out', 'design', '-q'], dir).code).toBe(0);
+    const out = path.join(dir, 'design');
+    // A folder where queries.md goes: renaming the file over it fails, even as root. The shop
+    // design writes schema.sql, the migrations, erd.md and indexes.sql before it.
+    mkdirSync(path.join(out, 'queries.md'));
+    writeFileSync(path.join(out, 'queries.md', 'mine.txt'), 'mine');
+    const before = new Map(listing(out).map((f) => [f, readFileSync(path.join(out, f), 'utf8')]));
+    const r = runCli(['design', SHOP, '--out', 'design', '--force', '-q'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: cannot write design/queries.md: EISDIR\n');
+    expect(r.stdout).toBe('');
+    expect(listing(out)).toEqual([...before.keys()]);
+    for (const [f, text] of before) expect(readFileSync(path.join(out, f), 'utf8'), f).toBe(text);
+    expect(staging(dir)).toEqual([]);
   }, 120_000);
 
   it('--json-schema prints the spec\'s JSON Schema for editors', () => {

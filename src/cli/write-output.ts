@@ -2,14 +2,18 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:f
 import path from 'node:path';
 import { SchemawiseError } from '../errors.js';
 
-/** Creates missing parent folders one level at a time: a recursive mkdir loops forever under /proc. */
-function ensureFolder(folder: string): void {
+/**
+ * Creates missing parent folders one level at a time: a recursive mkdir loops forever under /proc.
+ * Returns the folders it created, outermost first, so a caller undoing a write can remove them.
+ */
+export function ensureFolder(folder: string): string[] {
   const missing: string[] = [];
   for (let dir = path.resolve(folder); !existsSync(dir); dir = path.dirname(dir)) {
     missing.unshift(dir);
     if (dir === path.dirname(dir)) break;
   }
   for (const dir of missing) mkdirSync(dir);
+  return missing;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { SchemawiseError } from '../../errors.js';
 import { ProgressLine } from '../progress-line.js';
 import { runAction } from '../run-action.js';
-import { writeOutput } from '../write-output.js';
+import { writeFolder } from '../write-folder.js';
 
 interface DesignCommandOptions {
   out: string;
@@ -19,7 +19,7 @@ export function registerDesign(program: Command): void {
     .description('turn a requirements spec (YAML) into a schema: schema.sql, the first migration, an ERD and DESIGN.md with every decision and its reason')
     .argument('[spec]', 'the requirements spec (YAML); see --json-schema for its format')
     .option('-o, --out <folder>', 'the folder to write', 'design')
-    .option('--force', 'write into a folder that already holds files (the design\'s files are replaced, others left alone)')
+    .option('--force', 'write into a folder that already holds files (the design\'s files are replaced, design files this spec no longer produces are removed, others left alone)')
     .option('--json-schema', 'print the JSON Schema of the spec (for editors: yaml-language-server, VS Code) and exit')
     .option('-q, --quiet', 'print no progress on stderr')
     .addHelpText('after', `
@@ -33,9 +33,11 @@ The declared queries are planned on the design seeded at the declared volume (th
 PostgreSQL): the index advisor adds the indexes they pay for (indexes.sql says why each index
 exists; queries.md shows each plan before and after). Everything generated is run there before
 it is written: schema.sql and the initial migration must build the same schema, and its down
-migration must undo it. The same spec gives byte-identical files.
+migration must undo it. The same spec gives byte-identical files. The folder is written whole or
+not at all: every file is written to a staging folder first, then moved into place.
 
-Exit codes: 0 written, 2 an invalid spec (every problem listed) or a folder that already has files.
+Exit codes: 0 written; 2 an invalid spec (every problem listed), a folder that already has files, or a
+file that cannot be written (the folder is then left as it was).
 
 Examples:
   schemawise design shop.yaml --out design/
@@ -57,7 +59,7 @@ Examples:
         await initNormalizer();
         const { readSpec } = await import('../../design/read-spec.js');
         const { designModel } = await import('../../design/design-model.js');
-        const { emitDesign } = await import('../../design/emit-design.js');
+        const { DESIGN_FILES, emitDesign } = await import('../../design/emit-design.js');
         const { verifyDesign } = await import('../../design/verify-design.js');
         const { adviseDesign } = await import('../../design/design-indexes.js');
         const { spec, spanOf } = readSpec(specFile, text);
@@ -79,9 +81,10 @@ Examples:
         }
         progress?.clear();
         if (problems.length) throw new Error(`the generated design does not run on PostgreSQL:\n${problems.join('\n')}`);
-        for (const [file, content] of files) writeOutput(path.join(options.out, file), content);
+        const removed = writeFolder(options.out, files, { replace: DESIGN_FILES });
         const tables = design.database.schemas.reduce((n, s) => n + s.tables.length, 0);
-        process.stdout.write(`wrote ${options.out}/: ${[...files.keys()].join(', ')}\n${tables} tables, ${design.decisions.length} decisions, ${design.warnings.length} warning${design.warnings.length === 1 ? '' : 's'} on the requirements (DESIGN.md)\n`);
+        const stale = removed.length ? `removed ${removed.join(', ')}: written by a previous design, not by this one\n` : '';
+        process.stdout.write(`wrote ${options.out}/: ${[...files.keys()].join(', ')}\n${stale}${tables} tables, ${design.decisions.length} decisions, ${design.warnings.length} warning${design.warnings.length === 1 ? '' : 's'} on the requirements (DESIGN.md)\n`);
         return 0;
       }),
     );
