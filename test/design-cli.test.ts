@@ -21,7 +21,7 @@ describe('schemawise design (the built CLI)', () => {
     const r = runCli(['design', SHOP, '--out', 'design'], dir);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('wrote design/: schema.sql, migrations/0001_initial.up.sql, migrations/0001_initial.down.sql, erd.md, indexes.sql, queries.md, ops/pgbouncer.ini, ops/roles.sql, ops/retention.sql, DESIGN.md\n7 tables, 43 decisions, 0 warnings on the requirements (DESIGN.md)\n');
+    expect(r.stdout).toBe('wrote design/: schema.sql, migrations/0001_initial.up.sql, migrations/0001_initial.down.sql, erd.md, indexes.sql, queries.md, ops/pgbouncer.ini, ops/roles.sql, ops/retention.sql, DESIGN.md\n7 tables, 44 decisions, 0 warnings on the requirements (DESIGN.md)\n');
     const out = path.join(dir, 'design');
     expect(listing(out)).toEqual(['DESIGN.md', 'erd.md', 'indexes.sql', 'migrations/0001_initial.down.sql', 'migrations/0001_initial.up.sql', 'ops/pgbouncer.ini', 'ops/retention.sql', 'ops/roles.sql', 'queries.md', 'schema.sql']);
     // Decisions cite the spec's lines.

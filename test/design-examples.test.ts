@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adviseDesign, type DesignWorkload } from '../src/design/design-indexes.js';
-import { designModel, tableVolumes, type DesignModel } from '../src/design/design-model.js';
+import { designModel, type DesignModel } from '../src/design/design-model.js';
+import { tableVolumes } from '../src/design/table-volume.js';
 import { DESIGN_FILES, emitDesign } from '../src/design/emit-design.js';
 import { readSpec } from '../src/design/read-spec.js';
 import type { Spec } from '../src/design/spec.js';
@@ -92,6 +93,47 @@ describe.each(specs)('examples/specs/%s', (file) => {
     expect(problems).toEqual([]);
     expect(spec.queries.length).toBeGreaterThanOrEqual(3);
   });
+
+  it('plans a scale-out on Citus exactly when the volume outgrows one node; its first part runs and leaves keys Citus accepts', async () => {
+    const citus = files.get('ops/citus.sql');
+    expect(!!citus).toBe(['iot.yaml', 'saas.yaml', 'social.yaml'].includes(file));
+    if (!citus) {
+      expect(design.decisions.find((d) => d.topic === 'scale-out')).toMatchObject({ subject: 'one node' });
+      return;
+    }
+    const [part1, part2] = citus.split('\n-- Part 2: Citus');
+    const distributed = new Map([...part2.matchAll(/create_distributed_table\('(\w+)', '(\w+)'/g)].map((m) => [m[1], m[2]]));
+    const reference = new Set([...part2.matchAll(/create_reference_table\('(\w+)'\)/g)].map((m) => m[1]));
+    // Every table of the design is placed once (partitions go with their parent).
+    const tables = design.database.schemas[0].tables.filter((t) => !t.partitionOf).map((t) => t.name).sort();
+    expect([...distributed.keys(), ...reference].sort()).toEqual(tables);
+    await engine.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+    await engine.exec(files.get('schema.sql')!);
+    await engine.exec(part1);
+    const uniques = await engine.query<{ table: string; index: string; columns: string[] }>(
+      `SELECT c.relname AS table, i.relname AS index, array(SELECT a.attname::text FROM unnest(x.indkey) k JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k) AS columns
+       FROM pg_index x JOIN pg_class c ON c.oid = x.indrelid JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = 'public' AND x.indisunique AND c.relispartition = false`,
+    );
+    // Citus: a unique key of a distributed table includes its distribution column.
+    expect(uniques.filter((u) => distributed.has(u.table) && !u.columns.includes(distributed.get(u.table)!)).map((u) => u.index)).toEqual([]);
+    const fks = await engine.query<{ name: string; table: string; target: string; columns: string[]; refs: string[] }>(
+      `SELECT k.conname AS name, c.relname AS table, t.relname AS target,
+              array(SELECT a.attname::text FROM unnest(k.conkey) WITH ORDINALITY u(n, o) JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n ORDER BY u.o) AS columns,
+              array(SELECT a.attname::text FROM unnest(k.confkey) WITH ORDINALITY u(n, o) JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.n ORDER BY u.o) AS refs
+       FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_class t ON t.oid = k.confrelid
+       WHERE k.contype = 'f' AND k.conparentid = 0 AND c.relispartition = false`,
+    );
+    for (const fk of fks) {
+      // A reference table refers to reference tables only; between distributed tables the distribution columns meet.
+      if (reference.has(fk.table)) expect(reference.has(fk.target), fk.name).toBe(true);
+      if (distributed.has(fk.table) && distributed.has(fk.target)) {
+        const at = fk.columns.indexOf(distributed.get(fk.table)!);
+        expect(at, `${fk.name} carries ${fk.table}'s distribution column`).toBeGreaterThanOrEqual(0);
+        expect(fk.refs[at], `${fk.name} joins it to ${fk.target}'s`).toBe(distributed.get(fk.target));
+      }
+    }
+  }, 60_000);
 
   it('review reports no error or warning', () => {
     const r = runCli(['review', path.join(dir, 'schema.sql'), '--format', 'json'], dir);

@@ -12,7 +12,8 @@ import { toDDL } from '../report/ddl.js';
 import { parseCount } from '../seed/parse-count.js';
 import { runSeed } from '../seed/run-seed.js';
 import { planSeed } from '../seed/seed-plan.js';
-import { rowsAfter, tableVolumes, type DesignModel } from './design-model.js';
+import type { DesignModel } from './design-model.js';
+import { rowsAfter, tableVolumes } from './table-volume.js';
 import type { Spec } from './spec.js';
 
 /**

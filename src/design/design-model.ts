@@ -3,13 +3,14 @@ import { pluralize, singularize } from '../lint/inflect.js';
 import { byteLength, MAX_IDENTIFIER_BYTES } from '../lint/naming.js';
 import { identifier } from './identifier.js';
 import { emptyDatabase, emptySchema, emptyTable } from '../model/empty.js';
-import { parseCount } from '../seed/parse-count.js';
 import { quoteIdent } from '../model/quote-ident.js';
 import type { Column, Database, Function as Routine, ReferentialAction, Table, Trigger } from '../model/types.js';
 import type { Decision, DesignWarning } from './decision.js';
 import { ageColumn } from './age-column.js';
 import { columnTypeOf } from './field-types.js';
 import { designOperations } from './operations.js';
+import { planScaleOut } from './scale-out.js';
+import { horizonRows } from './table-volume.js';
 import { CHECK_ON_FIELD, fieldOf, type EntitySpec, type FieldSpec, type Spec } from './spec.js';
 
 export interface DesignedTable {
@@ -31,23 +32,6 @@ export interface DesignModel {
   lookupRows: LookupRows[];
   /** Relationship index → its join table (many-to-many). */
   joinTables: Map<number, Table>;
-}
-
-/** A table's declared volume: an entity's, or a many-to-many relationship's pairs. */
-export interface TableVolume {
-  table: Table;
-  volume: Pick<EntitySpec, 'rows' | 'growth' | 'retention'>;
-  from: (string | number)[];
-}
-
-/** Every table with a declared volume, entities first, then join tables. */
-export function tableVolumes(spec: Spec, design: DesignModel): TableVolume[] {
-  const out: TableVolume[] = Object.entries(spec.entities).map(([entity, e]) => ({ table: design.tables.get(entity)!.table, volume: e, from: ['entities', entity] }));
-  for (const [i, table] of design.joinTables) {
-    const r = spec.relationships[i];
-    if ('many' in r) out.push({ table, volume: r, from: ['relationships', i] });
-  }
-  return out.filter((t) => t.volume.rows !== undefined);
 }
 
 export interface LookupRows {
@@ -185,6 +169,9 @@ export function designModel(spec: Spec): DesignModel {
   if (spec.postgres < 18 && [...tables.values()].some((t) => t.keyType === 'uuid')) schema.functions.push(UUID_V7);
   const design: DesignModel = { database: db, decisions, warnings, tables, ops: new Map(), lookupRows, joinTables };
   design.ops = designOperations(spec, design);
+  const scaleOut = planScaleOut(spec, design);
+  decisions.push(...scaleOut.decisions);
+  if ('sql' in scaleOut) design.ops.set('ops/citus.sql', scaleOut.sql);
   return design;
 }
 
@@ -410,37 +397,6 @@ function addDenormalization(schema: Database['schemas'][number], decide: (d: Dec
     tradeoff: `an update of ${parent.table.name}.${sourceField} rewrites that value in every ${child.entity} row of the ${sourceEntity} (in the same transaction); ${source.type} stored twice`,
     from: ['denormalize', i],
   });
-}
-
-/** Rows a table holds at its horizon: after its retention (when rows stop accumulating), else after a year. */
-export function horizonRows(e: Pick<EntitySpec, 'rows' | 'growth' | 'retention'>): { now: number; horizon: number; months: number } {
-  const months = e.retention ? retentionMonths(e.retention) : 12;
-  return { now: rowsNow(e), horizon: rowsAfter(e, months), months };
-}
-
-const rowsNow = (e: Pick<EntitySpec, 'rows'>) => (e.rows !== undefined ? parseCount(String(e.rows), 'rows') : 0);
-
-/**
- * Rows after `months` of the declared growth. With a retention, rows older than it leave: the
- * table levels off at growth × retention (a table declared larger than that shrinks to it).
- */
-export function rowsAfter(e: Pick<EntitySpec, 'rows' | 'growth' | 'retention'>, months: number): number {
-  const grown = rowsNow(e) + monthlyGrowth(e.growth) * months;
-  if (!e.retention || !e.growth) return grown;
-  return Math.min(grown, monthlyGrowth(e.growth) * retentionMonths(e.retention));
-}
-
-function retentionMonths(text: string): number {
-  const m = /^\s*(\d+)\s*(day|week|month|year)s?\s*$/i.exec(text)!;
-  const n = Number(m[1]);
-  return { day: n / 30, week: n / 4.35, month: n, year: n * 12 }[m[2].toLowerCase() as 'day']!;
-}
-
-export function monthlyGrowth(rate: string | undefined): number {
-  if (!rate) return 0;
-  const [count, period] = rate.split('/').map((s) => s.trim());
-  const per = { s: 2_592_000, second: 2_592_000, minute: 43_200, hour: 720, day: 30, week: 4.35, month: 1, year: 1 / 12 }[period.toLowerCase() as 's'] ?? 1;
-  return parseCount(count, 'growth') * per;
 }
 
 /** Tables to partition: with a retention and 10M rows at their horizon (old data leaves by DROP, not DELETE), or 500M rows in any case. */

@@ -72,6 +72,7 @@ const FILE_NOTES: Record<string, string> = {
   'ops/roles.sql': 'the application, read-only and migration roles with their timeouts and grants',
   'ops/partitions.sql': 'partitions created ahead, and dropped past retention: run daily',
   'ops/retention.sql': 'batched deletes past retention for tables that are not partitioned: run daily',
+  'ops/citus.sql': 'the scale-out on Citus: keys that carry the distribution column (any PostgreSQL), then the tables distributed and copied',
 };
 
 /** The review's rules over the design itself: a design should pass its own review. */
