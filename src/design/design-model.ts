@@ -402,6 +402,8 @@ function addDenormalization(schema: Database['schemas'][number], decide: (d: Dec
 /** Tables to partition: with a retention and 10M rows at their horizon (old data leaves by DROP, not DELETE), or 500M rows in any case. */
 const PARTITION_WITH_RETENTION = 10_000_000;
 const PARTITION_ALWAYS = 500_000_000;
+/** Hash partitions by tenant: each a sixteenth of the table, its indexes and its vacuum. */
+const HASH_PARTITIONS = 16;
 
 /**
  * Range partitioning by month on the entity's first timestamp field (else created_at), with a
@@ -409,6 +411,8 @@ const PARTITION_ALWAYS = 500_000_000;
  * detaches and drops those past retention. The key must be part of every unique constraint of a
  * partitioned table, so the primary key becomes (id, key) — and a table other tables refer to
  * is not partitioned: their foreign keys would have to carry the key too (co-partitioning).
+ * A multi-tenant table with no retention is hash-partitioned by its tenant column instead:
+ * nothing leaves by age, and a tenant's queries read one partition.
  */
 function addPartitioning(spec: Spec, tables: Map<string, DesignedTable>, all: Table[], decide: (d: Decision) => void): void {
   for (const [entity, e] of Object.entries(spec.entities)) {
@@ -423,6 +427,19 @@ function addPartitioning(spec: Spec, tables: Map<string, DesignedTable>, all: Ta
       continue;
     }
     const referrers = all.filter((t) => t !== table && t.foreignKeys.some((k) => k.refTable.name === table.name)).map((t) => t.name);
+    const tenantColumn = spec.tenancy !== 'none' && !e.retention && table.columns.some((c) => c.name === (spec.tenancy as { column: string }).column) ? (spec.tenancy as { column: string }).column : undefined;
+    const uniqueKeys = [...table.uniques.map((u) => u.columns), ...table.indexes.filter((x) => x.unique).map((x) => x.keys.map((k) => k.column ?? ''))];
+    if (tenantColumn && !referrers.length && uniqueKeys.every((cols) => cols.includes(tenantColumn))) {
+      table.partitioning = { strategy: 'hash', keys: [tenantColumn] };
+      table.primaryKey = { name: table.primaryKey!.name, columns: ['id', tenantColumn] };
+      for (let r = 0; r < HASH_PARTITIONS; r++) {
+        const partition = emptyTable(identifier(`${table.name}_p${String(r).padStart(2, '0')}`));
+        partition.partitionOf = { parent: { schema: 'public', name: table.name }, bound: `FOR VALUES WITH (MODULUS ${HASH_PARTITIONS}, REMAINDER ${r})` };
+        all.push(partition);
+      }
+      decide({ topic: 'partitioning', subject: table.name, choice: `PARTITION BY HASH (${tenantColumn}), ${HASH_PARTITIONS} partitions; primary key (id, ${tenantColumn})`, reason: `${size}, a tenant's rows and no retention: a query for one tenant reads one partition, and each partition's indexes and vacuum are a sixteenth of the table's`, tradeoff: `lookups by id alone visit all ${HASH_PARTITIONS} partitions (give ${tenantColumn} too); the partition count is fixed (changing it rewrites the table)`, from: ['entities', entity] });
+      continue;
+    }
     if (!key || referrers.length || table.uniques.length || table.indexes.some((x) => x.unique)) {
       const why = !key ? 'it has no timestamp to partition by' : referrers.length ? `${referrers.join(', ')} refer${referrers.length === 1 ? 's' : ''} to it: their foreign keys would have to include the partition key (co-partitioning: copy ${key} into them)` : `its unique keys would have to include ${key}`;
       decide({ topic: 'partitioning', subject: table.name, choice: 'not partitioned', reason: `${size}, but ${why}`, tradeoff: e.retention ? `old rows leave by batched DELETE (ops/retention.sql), which costs vacuum work that dropping a partition would not` : 'one large table: vacuum and index maintenance grow with it', from: ['entities', entity] });

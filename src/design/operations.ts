@@ -31,7 +31,8 @@ export function designOperations(spec: Spec, design: DesignModel): Map<string, s
 
   files.set('ops/pgbouncer.ini', pgbouncerIni(spec, pool));
   files.set('ops/roles.sql', rolesSql(spec, timeouts, olap));
-  const partitioned = design.database.schemas.flatMap((s) => s.tables.filter((t) => t.partitioning).map((t) => ({ schema: s.name, table: t })));
+  // Monthly range partitions need making ahead and dropping; hash partitions are made once, by schema.sql.
+  const partitioned = design.database.schemas.flatMap((s) => s.tables.filter((t) => t.partitioning?.strategy === 'range').map((t) => ({ schema: s.name, table: t })));
   if (partitioned.length) files.set('ops/partitions.sql', partitionsSql(spec, design, partitioned));
   const retention = design.decisions.filter((d) => d.topic === 'partitioning' && d.choice === 'not partitioned' && /retention/.test(d.reason));
   if (retention.length) files.set('ops/retention.sql', retentionSql(spec, design, retention.map((d) => d.subject)));
