@@ -312,3 +312,15 @@ queries:
     expect(redundant.map((x) => x.name)).toEqual([]);
   }, 120_000);
 });
+
+describe('partitioning a table that refers to itself', () => {
+  it('is not partitioned (its own foreign key would need the partition key): said, and the design builds', async () => {
+    const d = await design(`name: parcels
+entities:
+  parcel: { rows: 600M, fields: { label: text, replaces: { ref: parcel, optional: true } } }
+`);
+    expect(d.design.database.schemas[0].tables.find((t) => t.name === 'parcels')!.partitioning).toBeUndefined();
+    expect(d.design.decisions.find((x) => x.topic === 'partitioning' && x.subject === 'parcels')!.reason).toMatch(/but it refers to itself: the foreign keys would have to include the partition key/);
+    expect(await verifyDesign(d.files)).toEqual([]);
+  }, 60_000);
+});

@@ -57,7 +57,7 @@ export async function adviseDesign(spec: Spec, design: DesignModel, options: Des
     options.onProgress?.('seeding the design at the spec\'s volume…');
     await engine.exec(toDDL(design.database));
     const rows = new Map<string, number>();
-    for (const { table, volume, from } of tableVolumes(spec, design)) rows.set(table.name, parseCount(String(volume.rows), `${from.join('.')}.rows`));
+    for (const { table, volume, from } of tableVolumes(spec, design)) if (volume.rows !== undefined) rows.set(table.name, parseCount(String(volume.rows), `${from.join('.')}.rows`));
     // Timestamps end at this instant, not at midnight: a query against now() then finds the
     // data where it was on the last run, whatever the time of day (its estimates stay put).
     await runSeed(engine, planSeed((await introspect(engine)).database, { rows, maxTableRows: SAMPLE_ROWS, anchor: new Date().toISOString() }));
@@ -112,6 +112,7 @@ export async function adviseDesign(spec: Spec, design: DesignModel, options: Des
  */
 async function sizeTables(engine: Engine, spec: Spec, design: DesignModel): Promise<void> {
   for (const { table, volume: e, from } of tableVolumes(spec, design)) {
+    if (e.rows === undefined) continue;
     const [{ rows, bytes }] = await engine.query<{ rows: number; bytes: number }>(
       `SELECT (SELECT count(*) FROM ${qualifiedName('public', table.name)})::float8 AS rows,
               (SELECT coalesce(sum(pg_table_size(r) + pg_indexes_size(r)), 0) FROM (SELECT $1::regclass AS r UNION SELECT relid FROM pg_partition_tree($1::regclass)) t)::float8 AS bytes`,

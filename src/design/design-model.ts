@@ -32,6 +32,8 @@ export interface DesignModel {
   lookupRows: LookupRows[];
   /** Relationship index → its join table (many-to-many). */
   joinTables: Map<number, Table>;
+  /** The triggers keeping each declared denormalisation (they read and write across tables). */
+  denormalizations: { child: string; parent: string; triggers: string[] }[];
 }
 
 export interface LookupRows {
@@ -158,7 +160,8 @@ export function designModel(spec: Spec): DesignModel {
     }
   }
 
-  for (const [i, d] of spec.denormalize.entries()) addDenormalization(schema, decide, tables, d, i);
+  const denormalizations: DesignModel['denormalizations'] = [];
+  for (const [i, d] of spec.denormalize.entries()) denormalizations.push(addDenormalization(schema, decide, tables, d, i));
 
   schema.tables.unshift(...[...tables.values()].map((t) => t.table));
   addUpdatedAtTrigger(schema, decide, spec);
@@ -167,7 +170,7 @@ export function designModel(spec: Spec): DesignModel {
   addDeclaredIndexes(spec, tables, decide);
   warnings.push(...normalFormWarnings(spec));
   if (spec.postgres < 18 && [...tables.values()].some((t) => t.keyType === 'uuid')) schema.functions.push(UUID_V7);
-  const design: DesignModel = { database: db, decisions, warnings, tables, ops: new Map(), lookupRows, joinTables };
+  const design: DesignModel = { database: db, decisions, warnings, tables, ops: new Map(), lookupRows, joinTables, denormalizations };
   design.ops = designOperations(spec, design);
   const scaleOut = planScaleOut(spec, design);
   decisions.push(...scaleOut.decisions);
@@ -365,7 +368,7 @@ const singularOf = (table: string, plural: boolean) => (plural ? singularize(tab
  * changes, and updated in every child when the source changes — triggers, so no writer can
  * forget it.
  */
-function addDenormalization(schema: Database['schemas'][number], decide: (d: Decision) => void, tables: Map<string, DesignedTable>, d: { entity: string; field: string; from: string; reason: string }, i: number): void {
+function addDenormalization(schema: Database['schemas'][number], decide: (d: Decision) => void, tables: Map<string, DesignedTable>, d: { entity: string; field: string; from: string; reason: string }, i: number): DesignModel['denormalizations'][number] {
   const child = tables.get(d.entity)!;
   const [sourceEntity, sourceField] = d.from.split('.');
   const parent = tables.get(sourceEntity)!;
@@ -397,6 +400,7 @@ function addDenormalization(schema: Database['schemas'][number], decide: (d: Dec
     tradeoff: `an update of ${parent.table.name}.${sourceField} rewrites that value in every ${child.entity} row of the ${sourceEntity} (in the same transaction); ${source.type} stored twice`,
     from: ['denormalize', i],
   });
+  return { child: child.table.name, parent: parent.table.name, triggers: [identifier(`trg_${fill}`), identifier(`trg_${spread}`)] };
 }
 
 /** Tables to partition: with a retention and 10M rows at their horizon (old data leaves by DROP, not DELETE), or 500M rows in any case. */
@@ -426,7 +430,8 @@ function addPartitioning(spec: Spec, tables: Map<string, DesignedTable>, all: Ta
       if (e.retention) decide({ topic: 'partitioning', subject: table.name, choice: 'not partitioned', reason: `${size}: below the partitioning thresholds (10M rows at the horizon with a retention), so old rows leave by batched DELETE (ops/retention.sql, by ${key})`, from: ['entities', entity, 'retention'] });
       continue;
     }
-    const referrers = all.filter((t) => t !== table && t.foreignKeys.some((k) => k.refTable.name === table.name)).map((t) => t.name);
+    // A self-reference counts: its foreign key would need the partition key as much as another table's.
+    const referrers = all.filter((t) => t.foreignKeys.some((k) => k.refTable.name === table.name)).map((t) => (t === table ? 'itself' : t.name));
     const tenantColumn = spec.tenancy !== 'none' && !e.retention && table.columns.some((c) => c.name === (spec.tenancy as { column: string }).column) ? (spec.tenancy as { column: string }).column : undefined;
     const uniqueKeys = [...table.uniques.map((u) => u.columns), ...table.indexes.filter((x) => x.unique).map((x) => x.keys.map((k) => k.column ?? ''))];
     if (tenantColumn && !referrers.length && uniqueKeys.every((cols) => cols.includes(tenantColumn))) {
@@ -441,7 +446,7 @@ function addPartitioning(spec: Spec, tables: Map<string, DesignedTable>, all: Ta
       continue;
     }
     if (!key || referrers.length || table.uniques.length || table.indexes.some((x) => x.unique)) {
-      const why = !key ? 'it has no timestamp to partition by' : referrers.length ? `${referrers.join(', ')} refer${referrers.length === 1 ? 's' : ''} to it: their foreign keys would have to include the partition key (co-partitioning: copy ${key} into them)` : `its unique keys would have to include ${key}`;
+      const why = !key ? 'it has no timestamp to partition by' : referrers.length ? `${referrers.join(', ') === 'itself' ? 'it refers to itself' : `${referrers.join(', ')} refer${referrers.length === 1 ? 's' : ''} to it`}: the foreign keys would have to include the partition key (co-partitioning: copy ${key} into them)` : `its unique keys would have to include ${key}`;
       decide({ topic: 'partitioning', subject: table.name, choice: 'not partitioned', reason: `${size}, but ${why}`, tradeoff: e.retention ? `old rows leave by batched DELETE (ops/retention.sql), which costs vacuum work that dropping a partition would not` : 'one large table: vacuum and index maintenance grow with it', from: ['entities', entity] });
       continue;
     }

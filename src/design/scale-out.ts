@@ -5,7 +5,7 @@ import { significantCount } from '../report/compact-count.js';
 import type { Decision } from './decision.js';
 import { identifier } from './identifier.js';
 import type { DesignModel } from './design-model.js';
-import { horizonRows, monthlyGrowth, tableVolumes } from './table-volume.js';
+import { monthlyGrowth, rowsAfter, tableVolumes } from './table-volume.js';
 import type { Spec } from './spec.js';
 
 /**
@@ -45,10 +45,11 @@ export interface ScaleOutPlan {
  */
 export function planScaleOut(spec: Spec, design: DesignModel): ScaleOutPlan | { decisions: Decision[] } {
   const volumes = tableVolumes(spec, design);
-  const horizon = new Map(volumes.map((v) => [v.table.name, horizonRows(v.volume).horizon]));
+  // A year ahead (rows leave past a retention), whatever each table's partitioning horizon.
+  const horizon = new Map(volumes.map((v) => [v.table.name, rowsAfter(v.volume, 12)]));
   const totalRows = [...horizon.values()].reduce((a, b) => a + b, 0);
   const insertsPerSecond = volumes.reduce((n, v) => n + monthlyGrowth(v.volume.growth), 0) / 2_592_000;
-  const figures = `${significantCount(totalRows)} rows at the horizon and ${significantCount(insertsPerSecond)} inserts a second on average (one node is outgrown past ${significantCount(SCALE_OUT_ROWS)} rows or ${significantCount(SCALE_OUT_INSERTS_PER_SECOND)} inserts a second)`;
+  const figures = `${significantCount(totalRows)} rows in a year and ${significantCount(insertsPerSecond)} inserts a second on average (one node is outgrown past ${significantCount(SCALE_OUT_ROWS)} rows or ${significantCount(SCALE_OUT_INSERTS_PER_SECOND)} inserts a second)`;
   if (totalRows < SCALE_OUT_ROWS && insertsPerSecond < SCALE_OUT_INSERTS_PER_SECOND) {
     return { decisions: [{ topic: 'scale-out', subject: 'one node', choice: 'a single PostgreSQL primary (replicas for reads and failover)', reason: `${figures}: one node holds it; sharding would add cross-node queries and operations for nothing` }] };
   }
@@ -64,7 +65,7 @@ export function planScaleOut(spec: Spec, design: DesignModel): ScaleOutPlan | { 
     const placed = new Map<string, Placement>();
     if (root) placed.set(root.name, { kind: 'distributed', column: 'id', colocated: true, why: `the distribution key: its id (${key})` });
     // The tenants' own table, when small, is copied to every node: it keeps its unique keys, and every table's reference to it stays.
-    else if (tenantTable) placed.set(tenantTable.name, { kind: 'reference', why: `the tenants: ${rowsOf(tenantTable) ? `${significantCount(rowsOf(tenantTable))} rows at the horizon` : 'no declared volume'}, a copy on every node keeps its unique keys and every reference to it` });
+    else if (tenantTable) placed.set(tenantTable.name, { kind: 'reference', why: `the tenants: ${rowsOf(tenantTable) ? `${significantCount(rowsOf(tenantTable))} rows in a year` : 'no declared volume'}, a copy on every node keeps its unique keys and every reference to it` });
     const rootColumn = root ? `${root.name === tenantTable?.name ? tenant!.column.replace(/_id$/, '') : singular(root.name, design)}_id` : key;
     for (const t of tables) {
       if (placed.has(t.name)) continue;
@@ -88,8 +89,9 @@ export function planScaleOut(spec: Spec, design: DesignModel): ScaleOutPlan | { 
     }
     for (const t of tables) {
       if (placed.has(t.name)) continue;
-      if (rowsOf(t) < REFERENCE_MAX_ROWS) placed.set(t.name, { kind: 'reference', why: `${rowsOf(t) ? `${significantCount(rowsOf(t))} rows at the horizon` : 'no declared volume'}, not tied to the key: a copy on every node joins locally with any shard` });
-      else placed.set(t.name, { kind: 'distributed', column: 'id', colocated: false, why: `${significantCount(rowsOf(t))} rows at the horizon, not tied to the key: spread by its own id (joins with the others move rows between nodes)` });
+      if (rowsOf(t) < REFERENCE_MAX_ROWS) placed.set(t.name, { kind: 'reference', why: `${rowsOf(t) ? `${significantCount(rowsOf(t))} rows in a year` : 'no declared volume'}, not tied to the key: a copy on every node joins locally with any shard` });
+      // A join table has no id: the first column of its key spreads it.
+      else placed.set(t.name, { kind: 'distributed', column: t.primaryKey?.columns[0] ?? 'id', colocated: false, why: `${significantCount(rowsOf(t))} rows in a year, not tied to the key: spread by its own key (joins with the others move rows between nodes)` });
     }
     return placed;
   };
@@ -143,6 +145,8 @@ function render(spec: Spec, design: DesignModel, tables: Table[], placed: Map<st
   const colocated = distributed.filter((t) => (placed.get(t.name) as { colocated: boolean }).colocated);
   const columnOf = (t: Table) => (placed.get(t.name) as { column: string }).column;
   const anchor = root ?? colocated[0];
+  // Every co-located distribution column has the key's type (Citus co-locates equal types only).
+  const keyType = anchor.columns.find((c) => c.name === columnOf(anchor))!.type;
   decisions.push({
     topic: 'scale-out',
     subject: 'cluster',
@@ -165,6 +169,7 @@ function render(spec: Spec, design: DesignModel, tables: Table[], placed: Map<st
   };
   // 1. Foreign keys that must change go first: the keys they rely on are about to change.
   const rewritten: [Table, ForeignKey, string[], string[]][] = [];
+  const dropped = new Set<ForeignKey>();
   for (const t of tables) {
     const p = placed.get(t.name)!;
     for (const fk of t.foreignKeys) {
@@ -183,65 +188,91 @@ function render(spec: Spec, design: DesignModel, tables: Table[], placed: Map<st
       }
       const why = p.kind === 'reference' ? `a reference table cannot refer to a distributed one` : !isColocated(t.name) || !isColocated(target.name) ? `${t.name} and ${target.name} are not co-located` : `its rows and the ${singular(target.name, design)} they point to can be on different nodes`;
       before.push(`ALTER TABLE ${quoteIdent(t.name)} DROP CONSTRAINT ${quoteIdent(fk.name)};`);
+      dropped.add(fk);
       notes.push(`${t.name}.${fk.columns.join(', ')} → ${fk.refTable.name}: foreign key dropped (${why}); the application keeps it`);
     }
   }
   for (const [t, fk] of rewritten) before.push(`ALTER TABLE ${quoteIdent(t.name)} DROP CONSTRAINT ${quoteIdent(fk.name)};`);
-  // 2. Copied keys: added, filled from the parent, then required.
-  for (const t of tables) {
-    const p = placed.get(t.name)!;
+  // 2. The denormalisation triggers read and write other tables by id alone: on Citus that
+  // fans out from inside a shard (or, from a reference table, from every node). They go.
+  for (const d of design.denormalizations) {
+    const triggers = design.database.schemas.flatMap((s) => s.triggers).filter((t) => d.triggers.includes(t.name));
+    for (const t of triggers) before.push(`DROP TRIGGER ${quoteIdent(t.name)} ON ${quoteIdent(t.table.name)};`);
+    notes.push(`the copy in ${d.child} of ${d.parent}'s value: its triggers dropped (they look rows up by id alone, across nodes); the application writes the copy`);
+  }
+  // 3. Copied keys: added, filled from the parent (parents first: placement order), then required.
+  for (const [name, p] of placed) {
     if (p.kind !== 'distributed' || !p.copiedThrough) continue;
+    const t = byName.get(name)!;
     const parent = byName.get(p.copiedThrough.refTable.name)!;
     const parentColumn = columnOf(parent);
-    const type = parent.columns.find((c) => c.name === parentColumn)!.type;
     before.push(
-      `-- ${t.name}.${p.column}: on a table with many rows, fill in batches of a few thousand rows (one UPDATE holds every row lock until it ends).`,
-      `ALTER TABLE ${quoteIdent(t.name)} ADD COLUMN ${quoteIdent(p.column)} ${type};`,
+      `ALTER TABLE ${quoteIdent(t.name)} ADD COLUMN ${quoteIdent(p.column)} ${keyType};`,
+      `-- The fill holds ${t.name}'s lock until COMMIT: on a table with many rows, fill it in batches before this file (schemawise migrate's backfill) instead.`,
+      // Not the design's own triggers: the fill must not move updated_at.
+      `ALTER TABLE ${quoteIdent(t.name)} DISABLE TRIGGER USER;`,
       `UPDATE ${quoteIdent(t.name)} AS c SET ${quoteIdent(p.column)} = p.${quoteIdent(parentColumn)} FROM ${quoteIdent(parent.name)} AS p WHERE p.id = c.${quoteIdent(p.copiedThrough.columns[0])};`,
+      `ALTER TABLE ${quoteIdent(t.name)} ENABLE TRIGGER USER;`,
       `ALTER TABLE ${quoteIdent(t.name)} ALTER COLUMN ${quoteIdent(p.column)} SET NOT NULL;`,
     );
     notes.push(`${t.name}.${p.column}: new, a copy of ${parent.name}.${parentColumn} through ${p.copiedThrough.columns[0]}; written by the application with each row (Citus routes a row by it)`);
   }
-  // 3. Keys include the distribution column.
+  // 4. Keys include the distribution column. A unique key on a column whose composite reference
+  // now carries the key (the key follows from it) gains the key with nothing lost.
   for (const t of distributed) {
     const column = columnOf(t);
+    const determining = new Set(rewritten.filter(([x]) => x === t).flatMap(([, fk]) => fk.columns));
     const pk = t.primaryKey;
     if (pk && !pk.columns.includes(column)) {
       before.push(`ALTER TABLE ${quoteIdent(t.name)} DROP CONSTRAINT ${quoteIdent(pk.name)}, ADD CONSTRAINT ${quoteIdent(pk.name)} PRIMARY KEY (${[column, ...pk.columns].map(quoteIdent).join(', ')});`);
     }
     for (const u of t.uniques) {
       if (u.columns.includes(column)) continue;
+      if (u.columns.some((c) => determining.has(c))) {
+        before.push(`ALTER TABLE ${quoteIdent(t.name)} DROP CONSTRAINT ${quoteIdent(u.name)}, ADD CONSTRAINT ${quoteIdent(u.name)} UNIQUE (${[column, ...u.columns].map(quoteIdent).join(', ')});`);
+        continue;
+      }
       const name = identifier(`idx_${t.name}_${u.columns.join('_')}`);
       before.push(`ALTER TABLE ${quoteIdent(t.name)} DROP CONSTRAINT ${quoteIdent(u.name)};`, `CREATE INDEX ${quoteIdent(name)} ON ${quoteIdent(t.name)} (${u.columns.map(quoteIdent).join(', ')});`);
       notes.push(`${t.name} (${u.columns.join(', ')}): no longer unique in the database (a unique key must include ${column}): an index for its lookups; uniqueness checked by the application, or by a reference table of the values`);
     }
     for (const ix of t.indexes.filter((x) => x.unique)) {
       if (ix.keys.some((k) => k.column === column)) continue;
-      before.push(`DROP INDEX ${quoteIdent(ix.name)};`, `CREATE INDEX ${quoteIdent(ix.name)} ON ${quoteIdent(t.name)} (${ix.keys.map((k) => (k.column !== null ? quoteIdent(k.column) : `(${k.expression})`)).join(', ')})${ix.where ? ` WHERE ${ix.where}` : ''};`);
+      const keys = ix.keys.map((k) => (k.column !== null ? quoteIdent(k.column) : `(${k.expression})`)).join(', ');
+      const where = ix.where ? ` WHERE ${ix.where}` : '';
+      if (ix.keys.some((k) => k.column !== null && determining.has(k.column))) {
+        before.push(`DROP INDEX ${quoteIdent(ix.name)};`, `CREATE UNIQUE INDEX ${quoteIdent(ix.name)} ON ${quoteIdent(t.name)} (${quoteIdent(column)}, ${keys})${where};`);
+        continue;
+      }
+      before.push(`DROP INDEX ${quoteIdent(ix.name)};`, `CREATE INDEX ${quoteIdent(ix.name)} ON ${quoteIdent(t.name)} (${keys})${where};`);
       notes.push(`${t.name} (${ix.columns.join(', ')}): no longer unique in the database (a unique index must include ${column}): kept as a plain index; uniqueness checked by the application, or by a reference table of the values`);
     }
   }
-  // 4. Foreign keys between co-located tables, with the distribution columns on both sides.
+  // 5. Foreign keys between co-located tables, with the distribution columns on both sides.
   for (const [t, fk, columns, refColumns] of rewritten) {
-    // SET NULL on the whole pair would null the distribution column (NOT NULL): PostgreSQL 15 can name the column to null.
+    // SET NULL / SET DEFAULT would clear the distribution column too, and Citus refuses them on a
+    // key that includes it even with PostgreSQL 15's column list: NO ACTION, and the application clears the reference.
     const setNull = fk.onDelete === 'set null' || fk.onDelete === 'set default';
-    const onDelete = !setNull ? fk.onDelete.toUpperCase() : spec.postgres >= 15 ? `${fk.onDelete.toUpperCase()} (${fk.columns.map(quoteIdent).join(', ')})` : 'NO ACTION';
-    if (setNull && spec.postgres < 15) notes.push(`${t.name} → ${fk.refTable.name}: ON DELETE NO ACTION instead of ${fk.onDelete.toUpperCase()} (naming the column to null needs PostgreSQL 15): the application clears ${fk.columns.join(', ')} first`);
+    const onDelete = setNull ? 'NO ACTION' : fk.onDelete.toUpperCase();
+    if (setNull) notes.push(`${t.name} → ${fk.refTable.name}: ON DELETE NO ACTION instead of ${fk.onDelete.toUpperCase()} (Citus refuses it on a key with the distribution column): the application clears ${fk.columns.join(', ')} first`);
     before.push(`ALTER TABLE ${quoteIdent(t.name)} ADD CONSTRAINT ${quoteIdent(fk.name)} FOREIGN KEY (${columns.map(quoteIdent).join(', ')}) REFERENCES ${quoteIdent(fk.refTable.name)} (${refColumns.map(quoteIdent).join(', ')}) ON DELETE ${onDelete};`);
     notes.push(`${t.name} → ${fk.refTable.name}: foreign key on (${columns.join(', ')}), with the distribution column`);
   }
 
   // Citus: reference tables before the distributed tables that refer to them; the anchor of the co-location group first.
   after.push('CREATE EXTENSION IF NOT EXISTS citus;', "-- Workers first: SELECT citus_add_node('worker-1', 5432); … one per node.");
-  const triggered = design.database.schemas.flatMap((s) => s.triggers).filter((t) => distributed.some((d) => d.name === t.table.name));
-  if (triggered.length) after.push(`ALTER DATABASE ${quoteIdent(spec.name)} SET citus.enable_unsafe_triggers = on;`);
-  for (const t of orderByReferences(reference)) after.push(`SELECT create_reference_table('${t.name}');`);
-  const group = anchor ? [anchor, ...colocated.filter((t) => t !== anchor)] : [];
+  // Citus refuses to distribute or copy a table with triggers unless this is on, in this session (for the calls below) and for the database's later sessions.
+  const gone = new Set(design.denormalizations.flatMap((d) => d.triggers));
+  const triggered = design.database.schemas.flatMap((s) => s.triggers).filter((t) => !gone.has(t.name) && tables.some((d) => d.name === t.table.name));
+  if (triggered.length) after.push('SET citus.enable_unsafe_triggers = on;', "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET citus.enable_unsafe_triggers = on', current_database()); END $$;");
+  for (const t of orderByReferences(reference, dropped)) after.push(`SELECT create_reference_table('${t.name}');`);
+  // The tables a co-located one refers to are distributed before it (Citus refuses a foreign key to a plain table).
+  const group = anchor ? [anchor, ...orderByReferences(colocated.filter((t) => t !== anchor), dropped)] : [];
   for (const t of group) after.push(t === anchor ? `SELECT create_distributed_table('${t.name}', '${columnOf(t)}');` : `SELECT create_distributed_table('${t.name}', '${columnOf(t)}', colocate_with => '${anchor.name}');`);
   for (const t of distributed.filter((x) => !group.includes(x))) after.push(`SELECT create_distributed_table('${t.name}', '${columnOf(t)}', colocate_with => 'none');`);
 
-  if (notes.length) decisions.push({ topic: 'scale-out', subject: 'keys on Citus', choice: notes.join('; '), reason: 'Citus enforces a unique key only within a shard, so every unique key of a distributed table includes its distribution column; a foreign key between distributed tables must join on their distribution columns', tradeoff: 'what the database no longer checks, the application must' });
-  if (triggered.length) decisions.push({ topic: 'scale-out', subject: 'triggers on Citus', choice: `citus.enable_unsafe_triggers on for the design's ${triggered.length} trigger${triggered.length === 1 ? '' : 's'} on distributed tables; the denormalisation triggers only between co-located tables`, reason: 'Citus runs triggers on distributed tables only with citus.enable_unsafe_triggers: one that changes only its own row (set_updated_at) is safe on a shard; one that reads or writes another table is safe only when that table is co-located and the statement names the key' });
+  if (notes.length) decisions.push({ topic: 'scale-out', subject: 'changes for Citus', choice: notes.join('; '), reason: 'Citus enforces a unique key only within a shard, so every unique key of a distributed table includes its distribution column; a foreign key between distributed tables must join on their distribution columns', tradeoff: 'what the database no longer checks, the application must' });
+  if (triggered.length) decisions.push({ topic: 'scale-out', subject: 'triggers on Citus', choice: `citus.enable_unsafe_triggers on (the session running ops/citus.sql, and the database) for the design's ${triggered.length} trigger${triggered.length === 1 ? '' : 's'} that change only their own row`, reason: 'Citus distributes or copies a table with triggers only with citus.enable_unsafe_triggers: a trigger that changes only its own row (set_updated_at) is safe on a shard; the denormalisation triggers, which read and write other tables by id, are dropped (above)' });
 
   const head = `-- Scale-out of ${spec.name} on Citus (schemawise design; the plan and its reasons are in DESIGN.md, Scale-out).
 -- Distribution key: ${key}. Run on the coordinator, on a database made by schema.sql.
@@ -253,14 +284,15 @@ BEGIN;
   return { decisions, sql: part1 + part2, citusFrom: part1.length };
 }
 
-/** Referenced tables before those that refer to them (reference tables refer only to reference tables). */
-function orderByReferences(tables: Table[]): Table[] {
+/** Referenced tables before those that refer to them, by the foreign keys that stay. */
+function orderByReferences(tables: Table[], dropped: Set<ForeignKey>): Table[] {
   const out: Table[] = [];
   const names = new Set(tables.map((t) => t.name));
   const visit = (t: Table, seen: Set<string>) => {
     if (out.includes(t) || seen.has(t.name)) return;
     seen.add(t.name);
     for (const fk of t.foreignKeys) {
+      if (dropped.has(fk)) continue;
       const target = tables.find((x) => x.name === fk.refTable.name);
       if (target && names.has(target.name) && target !== t) visit(target, seen);
     }

@@ -10,14 +10,14 @@ export interface TableVolume {
   from: (string | number)[];
 }
 
-/** Every table with a declared volume, entities first, then join tables. */
+/** Every table with a declared volume (rows, growth or both), entities first, then join tables. */
 export function tableVolumes(spec: Spec, design: DesignModel): TableVolume[] {
   const out: TableVolume[] = Object.entries(spec.entities).map(([entity, e]) => ({ table: design.tables.get(entity)!.table, volume: e, from: ['entities', entity] }));
   for (const [i, table] of design.joinTables) {
     const r = spec.relationships[i];
     if ('many' in r) out.push({ table, volume: r, from: ['relationships', i] });
   }
-  return out.filter((t) => t.volume.rows !== undefined);
+  return out.filter((t) => t.volume.rows !== undefined || t.volume.growth !== undefined);
 }
 
 /** Rows a table holds at its horizon: after its retention (when rows stop accumulating), else after a year. */
@@ -30,12 +30,14 @@ const rowsNow = (e: Pick<EntitySpec, 'rows'>) => (e.rows !== undefined ? parseCo
 
 /**
  * Rows after `months` of the declared growth. With a retention, rows older than it leave: the
- * table levels off at growth × retention (a table declared larger than that shrinks to it).
+ * table levels off at growth × retention — or stays at the rows declared now when they are more
+ * (the spec says they exist; nothing says how old they are).
  */
 export function rowsAfter(e: Pick<EntitySpec, 'rows' | 'growth' | 'retention'>, months: number): number {
-  const grown = rowsNow(e) + monthlyGrowth(e.growth) * months;
+  const now = rowsNow(e);
+  const grown = now + monthlyGrowth(e.growth) * months;
   if (!e.retention || !e.growth) return grown;
-  return Math.min(grown, monthlyGrowth(e.growth) * retentionMonths(e.retention));
+  return Math.min(grown, Math.max(now, monthlyGrowth(e.growth) * retentionMonths(e.retention)));
 }
 
 function retentionMonths(text: string): number {
