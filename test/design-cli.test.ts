@@ -21,9 +21,9 @@ describe('schemawise design (the built CLI)', () => {
     const r = runCli(['design', SHOP, '--out', 'design'], dir);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('wrote design/: schema.sql, migrations/0001_initial.up.sql, migrations/0001_initial.down.sql, erd.md, indexes.sql, queries.md, ops/pgbouncer.ini, ops/roles.sql, ops/retention.sql, DESIGN.md\n7 tables, 44 decisions, 0 warnings on the requirements (DESIGN.md)\n');
+    expect(r.stdout).toBe('wrote design/: schema.sql, migrations/0001_initial.up.sql, migrations/0001_initial.down.sql, erd.md, indexes.sql, queries.md, ops/pgbouncer.ini, ops/roles.sql, ops/partitions.sql, DESIGN.md\n9 tables, 45 decisions, 0 warnings on the requirements (DESIGN.md)\n');
     const out = path.join(dir, 'design');
-    expect(listing(out)).toEqual(['DESIGN.md', 'erd.md', 'indexes.sql', 'migrations/0001_initial.down.sql', 'migrations/0001_initial.up.sql', 'ops/pgbouncer.ini', 'ops/retention.sql', 'ops/roles.sql', 'queries.md', 'schema.sql']);
+    expect(listing(out)).toEqual(['DESIGN.md', 'erd.md', 'indexes.sql', 'migrations/0001_initial.down.sql', 'migrations/0001_initial.up.sql', 'ops/partitions.sql', 'ops/pgbouncer.ini', 'ops/roles.sql', 'queries.md', 'schema.sql']);
     // Decisions cite the spec's lines.
     expect(readFileSync(path.join(out, 'DESIGN.md'), 'utf8')).toContain('- **customers**: `id uuid DEFAULT uuid_v7()` — ids appear in URLs and APIs: not guessable, not revealing volume; version 7 is time-ordered');
     expect(readFileSync(path.join(out, 'DESIGN.md'), 'utf8')).toMatch(/a v7 id reveals when the row was created\. \(shop\.yaml:11\)\n/);

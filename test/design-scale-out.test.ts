@@ -147,9 +147,11 @@ entities:
     await engine.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
     await engine.exec(toDDL(d.database));
     // Rows exist before the plan runs: the copy is filled from the parent.
-    await engine.exec(`INSERT INTO customers (email) VALUES ('a@x.org'), ('b@x.org'); INSERT INTO orders (customer_id) SELECT id FROM customers; INSERT INTO order_items (order_id, quantity) SELECT id, 1 FROM orders;`);
+    await engine.exec(`INSERT INTO customers (email) VALUES ('a@x.org'), ('b@x.org'); INSERT INTO orders (customer_id) SELECT id FROM customers; INSERT INTO order_items (order_id, order_created_at, quantity) SELECT id, created_at, 1 FROM orders;`);
     await engine.exec(sql.split('\n-- Part 2: Citus')[0]);
     expect(await engine.query('SELECT count(*)::int AS n FROM order_items i JOIN orders o ON o.id = i.order_id AND o.customer_id = i.customer_id')).toEqual([{ n: 2 }]);
+    // order_items is partitioned with orders (both by created_at): the co-partitioned reference gains the key in front.
+    expect(sql).toContain('FOREIGN KEY (customer_id, order_id, order_created_at) REFERENCES orders (customer_id, id, created_at) ON DELETE CASCADE;');
     // The customers' unique email cannot stay unique on a table distributed by id: a plain index, and said.
     expect(await engine.query(`SELECT indexdef FROM pg_indexes WHERE indexname = 'idx_customers_lower_email'`)).toEqual([{ indexdef: 'CREATE INDEX idx_customers_lower_email ON public.customers USING btree (lower(email))' }]);
     expect(scaleOut(d).find((x) => x.subject === 'changes for Citus')!.choice).toContain('customers (lower(email)): no longer unique in the database (a unique index must include id): kept as a plain index');

@@ -33,7 +33,7 @@ beforeAll(async () => {
 describe('the model a spec gives', () => {
   it('tables by convention, a key per table: uuid where ids are exposed, identity bigint elsewhere', () => {
     const { database, decisions } = designModel(shop());
-    expect(database.schemas[0].tables.map((t) => t.name)).toEqual(['customers', 'orders', 'order_items', 'products', 'categories', 'coupons', 'product_categories']);
+    expect(database.schemas[0].tables.map((t) => t.name)).toEqual(['customers', 'orders', 'order_items', 'products', 'categories', 'coupons', 'product_categories', 'orders_default', 'order_items_default']);
     expect(tableOf(shop(), 'customers').columns[0]).toEqual({ name: 'id', type: 'uuid', notNull: true, default: 'uuid_v7()' });
     expect(tableOf(shop(), 'orders').columns[0]).toEqual({ name: 'id', type: 'bigint', notNull: true, default: null, identity: 'always' });
     expect(tableOf(shop(), 'orders').columns.find((c) => c.name === 'customer_id')!.type).toBe('uuid');
@@ -140,7 +140,7 @@ describe('the files, run on the embedded engine', () => {
   afterAll(() => engine?.close());
 
   it('schema.sql and the initial migration build the same schema; the down migration undoes it', async () => {
-    expect([...files.keys()]).toEqual(['schema.sql', 'migrations/0001_initial.up.sql', 'migrations/0001_initial.down.sql', 'erd.md', 'ops/pgbouncer.ini', 'ops/roles.sql', 'ops/retention.sql', 'DESIGN.md']);
+    expect([...files.keys()]).toEqual(['schema.sql', 'migrations/0001_initial.up.sql', 'migrations/0001_initial.down.sql', 'erd.md', 'ops/pgbouncer.ini', 'ops/roles.sql', 'ops/partitions.sql', 'DESIGN.md']);
     expect(await verifyDesign(files)).toEqual([]);
   }, 120_000);
 
@@ -149,12 +149,14 @@ describe('the files, run on the embedded engine', () => {
     await engine.exec(`INSERT INTO customers (email, full_name) VALUES ('Ann@x.org', 'Ann');
       INSERT INTO products (sku, name, price) VALUES ('p1', 'P', 5);
       INSERT INTO orders (customer_id, status, total, placed_at) SELECT id, 'paid', 10, now() FROM customers;
-      INSERT INTO order_items (order_id, product_id, quantity, unit_price) SELECT o.id, p.id, 2, 5 FROM orders o, products p;`);
+      INSERT INTO order_items (order_id, order_placed_at, product_id, quantity, unit_price) SELECT o.id, o.placed_at, p.id, 2, 5 FROM orders o, products p;`);
     expect(await engine.query(`SELECT customer_email FROM orders`)).toEqual([{ customer_email: 'Ann@x.org' }]);
     await engine.exec(`UPDATE customers SET email = 'ann@y.org'`);
     expect(await engine.query(`SELECT customer_email, updated_at > created_at OR updated_at = created_at AS ok FROM orders`)).toEqual([{ customer_email: 'ann@y.org', ok: true }]);
     await expect(engine.exec(`INSERT INTO customers (email, full_name) VALUES ('ANN@Y.ORG', 'Twin')`)).rejects.toThrow(/idx_customers_lower_email/);
-    await expect(engine.exec(`INSERT INTO order_items (order_id, product_id, quantity, unit_price) SELECT id, (SELECT id FROM products), 0, 1 FROM orders`)).rejects.toThrow(/order_items_quantity_check/);
+    await expect(engine.exec(`INSERT INTO order_items (order_id, order_placed_at, product_id, quantity, unit_price) SELECT id, placed_at, (SELECT id FROM products), 0, 1 FROM orders`)).rejects.toThrow(/order_items_quantity_check/);
+    // order_items is partitioned with orders: the copy of placed_at must be the order's.
+    await expect(engine.exec(`INSERT INTO order_items (order_id, order_placed_at, product_id, quantity, unit_price) SELECT id, placed_at - interval '1 day', (SELECT id FROM products), 1, 1 FROM orders`)).rejects.toThrow(/fk_order_items_orders/);
     await expect(engine.exec(`DELETE FROM customers`)).rejects.toThrow(/fk_orders_customers/);
     await engine.exec(`DELETE FROM orders`);
     expect(await engine.query(`SELECT count(*)::int AS n FROM order_items`)).toEqual([{ n: 0 }]);
@@ -207,7 +209,7 @@ describe('the declared queries: indexes advised on the design seeded at the decl
     expect(orders.indexes[2]).toMatchObject({ columns: ['placed_at'], where: "status = 'paid'" });
     const decision = design.decisions.find((d) => d.choice === 'idx_orders_placed_at_paid')!;
     expect(decision.subject).toBe("orders (placed_at) WHERE status = 'paid'");
-    expect(decision.reason).toMatch(/^serves "orders to ship" \(cost [\d.]+k → \d+, Index Scan using idx_orders_placed_at_paid on orders\)$/);
+    expect(decision.reason).toMatch(/^serves "orders to ship" \(cost [\d.]+k → \d+, Index Scan using idx_orders_placed_at_paid on orders_default orders\)$/);
   });
 
   it('sizes each table with declared rows: bytes per row measured on the sample × rows now and in a year', () => {
@@ -223,7 +225,7 @@ describe('the declared queries: indexes advised on the design seeded at the decl
     expect(workload!.indexesSql).toContain(`CREATE INDEX idx_orders_placed_at_paid ON public.orders USING btree (placed_at) WHERE (status = 'paid');`);
     const md = workload!.queriesMd;
     expect(md).toMatch(/^# shop: the declared queries, planned\n/);
-    expect(md).toMatch(/## orders to ship\n\n```sql\nSELECT id FROM orders WHERE status = 'paid'[^`]*```\n\nCost [\d.]+k → \d+ \(−[\d.]+ %\), weight 2\.\n\nBefore:\n\n```text\nSeq Scan on orders/);
+    expect(md).toMatch(/## orders to ship\n\n```sql\nSELECT id FROM orders WHERE status = 'paid'[^`]*```\n\nCost [\d.]+k → \d+ \(−[\d.]+ %\), weight 2\.\n\nBefore:\n\n```text\nIndex Scan using orders_pkey on orders_default orders/);
     expect(md).toContain('After:\n\n```text\nIndex Scan using idx_orders_placed_at_paid on orders');
   });
 
@@ -241,6 +243,8 @@ describe('the declared queries: indexes advised on the design seeded at the decl
 });
 
 describe('partitioning, retention and operations', () => {
+  // An order item that may outlive its order: its reference is optional, so it cannot carry the order's placed_at.
+  const OPTIONAL_ITEMS = SHOP_YAML.replace('      order: { ref: order }\n', '      order: { ref: order, optional: true }\n');
   const EVENTS = `name: telemetry
 workload: { type: oltp, reads_per_write: 2, consistency: eventual, cores: 8 }
 entities:
@@ -268,10 +272,21 @@ entities:
     expect(decision.reason).toBe('50M rows now, 90M after 3 months (its retention, 90 days): past its retention a month leaves with DETACH + DROP (instant, no vacuum), and queries on recent taken_at read only the recent partitions');
   });
 
-  it('a table others refer to is not partitioned: the retention is a batched DELETE', () => {
-    const decision = designModel(shop()).decisions.find((d) => d.topic === 'partitioning')!;
+  it('a table others refer to is partitioned with them: the referrer copies the key, refers by (id, key), and is partitioned alike', () => {
+    const design = designModel(shop());
+    const [orders, items] = ['orders', 'order_items'].map((n) => design.database.schemas[0].tables.find((t) => t.name === n)!);
+    expect(orders.partitioning).toEqual({ strategy: 'range', keys: ['placed_at'] });
+    expect(items.partitioning).toEqual({ strategy: 'range', keys: ['order_placed_at'] });
+    expect(items.primaryKey!.columns).toEqual(['id', 'order_placed_at']);
+    expect(items.foreignKeys.find((k) => k.refTable.name === 'orders')).toMatchObject({ columns: ['order_id', 'order_placed_at'], refColumns: ['id', 'placed_at'], onDelete: 'cascade', onUpdate: 'cascade' });
+    expect(design.coPartitions).toEqual([{ child: 'order_items', parent: 'orders', column: 'order_placed_at' }]);
+    expect(design.decisions.find((d) => d.topic === 'partitioning' && d.subject === 'order_items')!.reason).toBe('orders is partitioned and order_items refers to it: a reference to a partitioned table must name its whole key; partitioned alike, a month of both leaves together past the retention of orders (24 months), the month of order_items first');
+  });
+
+  it('a table whose referrer cannot be partitioned with it stays whole: the retention is a batched DELETE', () => {
+    const decision = designModel(specOf(OPTIONAL_ITEMS)).decisions.find((d) => d.topic === 'partitioning')!;
     expect(decision).toMatchObject({ subject: 'orders', choice: 'not partitioned' });
-    expect(decision.reason).toMatch(/^40M rows now, 72M after 24 months \(its retention, 24 months\), but order_items refers to it/);
+    expect(decision.reason).toBe('40M rows now, 72M after 24 months (its retention, 24 months), but order_items refers to it: the foreign keys would have to include the partition key, and only a table that refers to it once, by a required reference, with no unique key and nothing referring to it, is partitioned along with it');
   });
 
   it('pooling, timeouts and isolation follow the workload', () => {
@@ -300,7 +315,7 @@ entities:
     } finally {
       await engine.close();
     }
-    const shopFiles = emitDesign(shop(), designModel(shop()), { specFile: 'shop.yaml' });
+    const shopFiles = emitDesign(specOf(OPTIONAL_ITEMS), designModel(specOf(OPTIONAL_ITEMS)), { specFile: 'shop.yaml' });
     const e2 = await createEmbeddedEngine();
     try {
       await e2.exec(shopFiles.get('schema.sql')!);
@@ -313,6 +328,30 @@ entities:
       await e2.close();
     }
   }, 180_000);
+
+  it('co-partitioned tables: maintenance drops a month of both (the children first); rows of a month in the parent\'s DEFAULT stay there, said', async () => {
+    const files = emitDesign(shop(), designModel(shop()), { specFile: 'shop.yaml' });
+    const engine = await createEmbeddedEngine();
+    try {
+      await engine.exec(files.get('schema.sql')!);
+      await engine.exec(files.get('ops/partitions.sql')!);
+      await engine.exec(`CREATE TABLE orders_2020_01 PARTITION OF orders FOR VALUES FROM ('2020-01-01') TO ('2020-02-01');
+        CREATE TABLE order_items_2020_01 PARTITION OF order_items FOR VALUES FROM ('2020-01-01') TO ('2020-02-01');
+        INSERT INTO customers (email, full_name) VALUES ('a@x.org', 'A');
+        INSERT INTO products (sku, name, price) VALUES ('p', 'P', 1);
+        INSERT INTO orders (customer_id, status, total, placed_at) SELECT id, 'paid', 1, t FROM customers, (VALUES (TIMESTAMPTZ '2020-01-15'), (now())) v(t);
+        INSERT INTO order_items (order_id, order_placed_at, product_id, quantity, unit_price) SELECT o.id, o.placed_at, p.id, 1, 1 FROM orders o, products p;`);
+      await engine.exec('CALL maintain_partitions()');
+      const parts = await engine.query<{ name: string }>(`SELECT relname AS name FROM pg_class WHERE relname ~ '^order(s|_items)_\\d{4}_\\d{2}$' ORDER BY 1`);
+      // 2020 gone from both; this month's order sits in orders_default (moving it would cascade to its items), so orders has 3 months ahead, order_items 4.
+      expect(parts.map((p) => p.name).filter((n) => n.includes('2020'))).toEqual([]);
+      expect(parts.filter((p) => p.name.startsWith('orders_')).length).toBe(3);
+      expect(parts.filter((p) => p.name.startsWith('order_items_')).length).toBe(4);
+      expect(await engine.query(`SELECT (SELECT count(*) FROM orders)::int AS orders, (SELECT count(*) FROM order_items)::int AS items`)).toEqual([{ orders: 1, items: 1 }]);
+    } finally {
+      await engine.close();
+    }
+  }, 120_000);
 
   it('a large multi-tenant table with no retention is hash-partitioned by its tenant column; a tenant\'s rows land in one partition', async () => {
     const spec = specOf(`name: desk

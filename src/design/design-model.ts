@@ -4,7 +4,7 @@ import { byteLength, MAX_IDENTIFIER_BYTES } from '../lint/naming.js';
 import { identifier } from './identifier.js';
 import { emptyDatabase, emptySchema, emptyTable } from '../model/empty.js';
 import { quoteIdent } from '../model/quote-ident.js';
-import type { Column, Database, Function as Routine, ReferentialAction, Table, Trigger } from '../model/types.js';
+import type { Column, Database, ForeignKey, Function as Routine, ReferentialAction, Table, Trigger } from '../model/types.js';
 import type { Decision, DesignWarning } from './decision.js';
 import { ageColumn } from './age-column.js';
 import { columnTypeOf } from './field-types.js';
@@ -34,6 +34,14 @@ export interface DesignModel {
   joinTables: Map<number, Table>;
   /** The triggers keeping each declared denormalisation (they read and write across tables). */
   denormalizations: { child: string; parent: string; triggers: string[] }[];
+  /** Tables partitioned with the table they refer to: `column` copies the parent's partition key. */
+  coPartitions: CoPartition[];
+}
+
+export interface CoPartition {
+  child: string;
+  parent: string;
+  column: string;
 }
 
 export interface LookupRows {
@@ -165,12 +173,12 @@ export function designModel(spec: Spec): DesignModel {
 
   schema.tables.unshift(...[...tables.values()].map((t) => t.table));
   addUpdatedAtTrigger(schema, decide, spec);
-  addPartitioning(spec, tables, schema.tables, decide);
+  const coPartitions = addPartitioning(spec, tables, schema.tables, decide);
   addForeignKeyIndexes(schema.tables, decide);
   addDeclaredIndexes(spec, tables, decide);
   warnings.push(...normalFormWarnings(spec));
   if (spec.postgres < 18 && [...tables.values()].some((t) => t.keyType === 'uuid')) schema.functions.push(UUID_V7);
-  const design: DesignModel = { database: db, decisions, warnings, tables, ops: new Map(), lookupRows, joinTables, denormalizations };
+  const design: DesignModel = { database: db, decisions, warnings, tables, ops: new Map(), lookupRows, joinTables, denormalizations, coPartitions };
   design.ops = designOperations(spec, design);
   const scaleOut = planScaleOut(spec, design);
   decisions.push(...scaleOut.decisions);
@@ -418,11 +426,14 @@ const HASH_PARTITIONS = 16;
  * A multi-tenant table with no retention is hash-partitioned by its tenant column instead:
  * nothing leaves by age, and a tenant's queries read one partition.
  */
-function addPartitioning(spec: Spec, tables: Map<string, DesignedTable>, all: Table[], decide: (d: Decision) => void): void {
+function addPartitioning(spec: Spec, tables: Map<string, DesignedTable>, all: Table[], decide: (d: Decision) => void): CoPartition[] {
+  const coPartitions: CoPartition[] = [];
   for (const [entity, e] of Object.entries(spec.entities)) {
     const { now, horizon, months } = horizonRows(e);
     const wanted = (e.retention && horizon >= PARTITION_WITH_RETENTION) || horizon >= PARTITION_ALWAYS;
     const { table } = tables.get(entity)!;
+    // Already partitioned with a table it refers to.
+    if (table.partitioning) continue;
     const key = ageColumn(e, table);
     if (e.retention && !key) throw new SchemawiseError(`entities.${entity}.retention: a row's age needs a timestamp field (or conventions.timestamps for created_at)`);
     const size = `${compact(now)} rows now, ${compact(horizon)} after ${Math.round(months)} months${e.retention ? ` (its retention, ${e.retention})` : ''}`;
@@ -445,8 +456,9 @@ function addPartitioning(spec: Spec, tables: Map<string, DesignedTable>, all: Ta
       decide({ topic: 'partitioning', subject: table.name, choice: `PARTITION BY HASH (${tenantColumn}), ${HASH_PARTITIONS} partitions; primary key (id, ${tenantColumn})`, reason: `${size}, a tenant's rows and no retention: a query for one tenant reads one partition, and each partition's indexes and vacuum are a sixteenth of the table's`, tradeoff: `lookups by id alone visit all ${HASH_PARTITIONS} partitions (give ${tenantColumn} too); the partition count is fixed (changing it rewrites the table)`, from: ['entities', entity] });
       continue;
     }
-    if (!key || referrers.length || table.uniques.length || table.indexes.some((x) => x.unique)) {
-      const why = !key ? 'it has no timestamp to partition by' : referrers.length ? `${referrers.join(', ') === 'itself' ? 'it refers to itself' : `${referrers.join(', ')} refer${referrers.length === 1 ? 's' : ''} to it`}: the foreign keys would have to include the partition key (co-partitioning: copy ${key} into them)` : `its unique keys would have to include ${key}`;
+    const children = key ? coPartitionable(table, all) : undefined;
+    if (!key || (referrers.length && !children) || table.uniques.length || table.indexes.some((x) => x.unique)) {
+      const why = !key ? 'it has no timestamp to partition by' : referrers.length && !children ? `${referrers.join(', ') === 'itself' ? 'it refers to itself' : `${referrers.join(', ')} refer${referrers.length === 1 ? 's' : ''} to it`}: the foreign keys would have to include the partition key, and ${referrers.includes('itself') ? 'a table cannot be partitioned with itself' : 'only a table that refers to it once, by a required reference, with no unique key and nothing referring to it, is partitioned along with it'}` : `its unique keys would have to include ${key}`;
       decide({ topic: 'partitioning', subject: table.name, choice: 'not partitioned', reason: `${size}, but ${why}`, tradeoff: e.retention ? `old rows leave by batched DELETE (ops/retention.sql), which costs vacuum work that dropping a partition would not` : 'one large table: vacuum and index maintenance grow with it', from: ['entities', entity] });
       continue;
     }
@@ -458,7 +470,59 @@ function addPartitioning(spec: Spec, tables: Map<string, DesignedTable>, all: Ta
     partition.partitionOf = { parent: { schema: 'public', name: table.name }, bound: 'DEFAULT' };
     all.push(partition);
     decide({ topic: 'partitioning', subject: table.name, choice: `PARTITION BY RANGE (${key}), a partition per month, and a DEFAULT partition; primary key (id, ${key})`, reason: `${size}: ${e.retention ? 'past its retention a month leaves with DETACH + DROP (instant, no vacuum), and ' : ''}queries on recent ${key} read only the recent partitions`, tradeoff: `every unique key must include ${key}, lookups by id alone visit every partition's index (give ${key} when you can), and partitions must be created ahead: ops/partitions.sql`, from: ['entities', entity] });
+    for (const { child, fk } of children ?? []) coPartitions.push(coPartition(table, key, column.type, child, fk, all, decide, e.retention));
   }
+  return coPartitions;
+}
+
+/**
+ * The tables that can be partitioned along with `table` (co-partitioning): each refers to it
+ * once, by a required single-column reference, has no unique key but its primary key (which
+ * gains the copied key), is not partitioned, and nothing refers to it. Undefined when any
+ * referrer cannot: the table then stays whole.
+ */
+function coPartitionable(table: Table, all: Table[]): { child: Table; fk: ForeignKey }[] | undefined {
+  const out: { child: Table; fk: ForeignKey }[] = [];
+  for (const t of all) {
+    const fks = t.foreignKeys.filter((k) => k.refTable.name === table.name);
+    if (!fks.length) continue;
+    const [fk] = fks;
+    const required = fks.length === 1 && fk.columns.length === 1 && t.columns.find((c) => c.name === fk.columns[0])?.notNull;
+    const referenced = all.some((o) => o.foreignKeys.some((k) => k.refTable.name === t.name));
+    if (t === table || !required || referenced || t.partitioning || t.partitionOf || t.uniques.length || t.indexes.some((x) => x.unique)) return undefined;
+    out.push({ child: t, fk });
+  }
+  return out.length ? out : undefined;
+}
+
+/**
+ * A referrer partitioned with its parent: the parent's partition key copied in (written by the
+ * application with each row: a BEFORE trigger cannot set a partition key, the row is routed
+ * first), the reference made (ref, copy) → (id, key) so the copy cannot be wrong, and the same
+ * monthly partitions — a month of both leaves together, the children's first.
+ */
+function coPartition(parent: Table, key: string, type: string, child: Table, fk: ForeignKey, all: Table[], decide: (d: Decision) => void, retention: string | undefined): CoPartition {
+  const via = fk.columns[0];
+  let column = identifier(`${via.replace(/_id$/, '')}_${key}`);
+  for (let n = 2; child.columns.some((c) => c.name === column); n++) column = identifier(`${via.replace(/_id$/, '')}_${key}_${n}`);
+  child.columns.splice(child.columns.findIndex((c) => c.name === via) + 1, 0, { name: column, type, notNull: true, default: null });
+  fk.columns = [via, column];
+  fk.refColumns = ['id', key];
+  // A corrected parent timestamp moves its children with it (their partition too).
+  fk.onUpdate = 'cascade';
+  child.partitioning = { strategy: 'range', keys: [column] };
+  child.primaryKey = { name: child.primaryKey!.name, columns: [...child.primaryKey!.columns, column] };
+  const partition = emptyTable(identifier(`${child.name}_default`));
+  partition.partitionOf = { parent: { schema: 'public', name: child.name }, bound: 'DEFAULT' };
+  all.push(partition);
+  decide({
+    topic: 'partitioning',
+    subject: child.name,
+    choice: `PARTITION BY RANGE (${column}), the months of ${parent.name}; ${column} copies ${parent.name}.${key}; foreign key (${via}, ${column}) → ${parent.name} (id, ${key}) ON UPDATE CASCADE`,
+    reason: `${parent.name} is partitioned and ${child.name} refers to it: a reference to a partitioned table must name its whole key; partitioned alike, ${retention ? `a month of both leaves together past the retention of ${parent.name} (${retention}), the month of ${child.name} first` : `the rows of ${parent.name} and their ${child.name} sit in partitions of the same month`}`,
+    tradeoff: `the application writes ${column} with each row (the ${parent.name.replace(/s$/, '')}'s ${key}; the foreign key refuses a wrong one) — a trigger cannot: PostgreSQL routes a row to its partition before BEFORE triggers run`,
+  });
+  return { child: child.name, parent: parent.name, column };
 }
 
 const compact = (n: number) => (n >= 1e9 ? `${+(n / 1e9).toPrecision(3)}B` : n >= 1e6 ? `${+(n / 1e6).toPrecision(3)}M` : n >= 1e3 ? `${+(n / 1e3).toPrecision(3)}k` : String(Math.round(n)));

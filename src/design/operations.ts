@@ -92,9 +92,18 @@ GRANT CREATE, USAGE ON SCHEMA public TO migrator;
 function partitionsSql(spec: Spec, design: DesignModel, partitioned: { schema: string; table: { name: string; partitioning?: { keys: string[] } } }[]): string {
   const out = [`-- Partition maintenance for ${spec.name} (schemawise design). Run daily (cron, pg_cron: SELECT cron.schedule('partitions', '5 0 * * *', 'CALL maintain_partitions()')).`, `-- Rows outside every monthly partition land in the DEFAULT one; a month created later takes its rows from there.`, ''];
   const calls: string[] = [];
-  for (const { schema, table } of partitioned) {
-    const entity = [...design.tables.values()].find((t) => t.table.name === table.name)!.entity;
-    const retention = spec.entities[entity].retention;
+  const retentionOf = (table: string): string | undefined => {
+    const entity = [...design.tables.values()].find((t) => t.table.name === table)?.entity;
+    const own = entity ? spec.entities[entity].retention : undefined;
+    const parent = design.coPartitions.find((c) => c.child === table)?.parent;
+    return own ?? (parent ? retentionOf(parent) : undefined);
+  };
+  // Co-partitioned children first: a parent's month can be detached only once nothing refers to it.
+  const children = new Set(design.coPartitions.map((c) => c.child));
+  const ordered = [...partitioned.filter((p) => children.has(p.table.name)), ...partitioned.filter((p) => !children.has(p.table.name))];
+  for (const { schema, table } of ordered) {
+    const retention = retentionOf(table.name);
+    const referenced = design.coPartitions.some((c) => c.parent === table.name);
     const name = `maintain_${table.name}_partitions`;
     const key = table.partitioning!.keys[0];
     const defaultPartition = design.database.schemas.find((x) => x.name === schema)!.tables.find((t) => t.partitionOf?.parent.name === table.name && t.partitionOf.bound === 'DEFAULT')!.name;
@@ -114,7 +123,17 @@ BEGIN
     CONTINUE WHEN to_regclass(format('%I.%I', '${schema}', part_name)) IS NOT NULL;
     -- Rows of that month already in the DEFAULT partition move into the new one first: a partition
     -- cannot be attached while the DEFAULT one holds rows of its range.
-    EXECUTE format('CREATE TABLE %I.%I (LIKE ${qualifiedName(schema, table.name)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', '${schema}', part_name);
+${
+  referenced
+    ? `    -- Moving this table's rows out of the DEFAULT partition would delete them there, firing the
+    -- ON DELETE of the tables partitioned with it: that month stays in the DEFAULT partition, said.
+    IF EXISTS (SELECT FROM ${qualifiedName(schema, defaultPartition)} WHERE ${quoteIdent(key)} >= m AND ${quoteIdent(key)} < m + interval '1 month') THEN
+      RAISE WARNING '${table.name}: rows of % are in ${defaultPartition}; its partition is not created (move them in a maintenance window)', to_char(m, 'YYYY-MM');
+      CONTINUE;
+    END IF;
+`
+    : ''
+}    EXECUTE format('CREATE TABLE %I.%I (LIKE ${qualifiedName(schema, table.name)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', '${schema}', part_name);
     EXECUTE format('WITH moved AS (DELETE FROM ${qualifiedName(schema, defaultPartition)} WHERE ${quoteIdent(key)} >= %L AND ${quoteIdent(key)} < %L RETURNING *) INSERT INTO %I.%I SELECT * FROM moved',
                    m, m + interval '1 month', '${schema}', part_name);
     EXECUTE format('ALTER TABLE ${qualifiedName(schema, table.name)} ATTACH PARTITION %I.%I FOR VALUES FROM (%L) TO (%L)', '${schema}', part_name, m, m + interval '1 month');

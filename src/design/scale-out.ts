@@ -58,7 +58,8 @@ export function planScaleOut(spec: Spec, design: DesignModel): ScaleOutPlan | { 
   const tenantTable = tenant?.entity ? design.tables.get(tenant.entity)?.table : undefined;
 
   const rowsOf = (t: Table) => horizon.get(t.name) ?? 0;
-  const requiredRefs = (t: Table) => t.foreignKeys.filter((k) => k.columns.length === 1 && k.refColumns.length === 1 && k.refColumns[0] === 'id' && t.columns.find((c) => c.name === k.columns[0])?.notNull && k.refTable.name !== t.name);
+  // A reference by id (with the parent's partition key after it, when co-partitioned), required.
+  const requiredRefs = (t: Table) => t.foreignKeys.filter((k) => k.refColumns[0] === 'id' && k.columns.length === k.refColumns.length && t.columns.find((c) => c.name === k.columns[0])?.notNull && k.refTable.name !== t.name);
 
   /** Places every table around `root` (the table whose id is the key), or around the tenant column. */
   const place = (root: Table | undefined, key: string): Map<string, Placement> => {
@@ -254,6 +255,8 @@ function render(spec: Spec, design: DesignModel, tables: Table[], placed: Map<st
     // key that includes it even with PostgreSQL 15's column list: NO ACTION, and the application clears the reference.
     const setNull = fk.onDelete === 'set null' || fk.onDelete === 'set default';
     const onDelete = setNull ? 'NO ACTION' : fk.onDelete.toUpperCase();
+    // Citus refuses ON UPDATE CASCADE there too (a co-partitioned reference has it): a corrected parent timestamp is the application's to carry down.
+    if (fk.onUpdate === 'cascade') notes.push(`${t.name} → ${fk.refTable.name}: ON UPDATE NO ACTION instead of CASCADE (Citus refuses it on a key with the distribution column): the application updates ${fk.columns.slice(1).join(', ')} with the parent`);
     if (setNull) notes.push(`${t.name} → ${fk.refTable.name}: ON DELETE NO ACTION instead of ${fk.onDelete.toUpperCase()} (Citus refuses it on a key with the distribution column): the application clears ${fk.columns.join(', ')} first`);
     before.push(`ALTER TABLE ${quoteIdent(t.name)} ADD CONSTRAINT ${quoteIdent(fk.name)} FOREIGN KEY (${columns.map(quoteIdent).join(', ')}) REFERENCES ${quoteIdent(fk.refTable.name)} (${refColumns.map(quoteIdent).join(', ')}) ON DELETE ${onDelete};`);
     notes.push(`${t.name} → ${fk.refTable.name}: foreign key on (${columns.join(', ')}), with the distribution column`);
