@@ -428,7 +428,11 @@ const HASH_PARTITIONS = 16;
  */
 function addPartitioning(spec: Spec, tables: Map<string, DesignedTable>, all: Table[], decide: (d: Decision) => void): CoPartition[] {
   const coPartitions: CoPartition[] = [];
-  for (const [entity, e] of Object.entries(spec.entities)) {
+  // Tables others refer to first: whether they are partitioned decides their referrers' partitioning (spec order must not).
+  const referenced = (entity: string) => all.some((t) => t.foreignKeys.some((k) => k.refTable.name === tables.get(entity)!.table.name));
+  const ordered = Object.entries(spec.entities).sort(([a], [b]) => Number(referenced(b)) - Number(referenced(a)));
+  const entityOf = new Map([...tables.values()].map((t) => [t.table.name, spec.entities[t.entity]]));
+  for (const [entity, e] of ordered) {
     const { now, horizon, months } = horizonRows(e);
     const wanted = (e.retention && horizon >= PARTITION_WITH_RETENTION) || horizon >= PARTITION_ALWAYS;
     const { table } = tables.get(entity)!;
@@ -456,9 +460,10 @@ function addPartitioning(spec: Spec, tables: Map<string, DesignedTable>, all: Ta
       decide({ topic: 'partitioning', subject: table.name, choice: `PARTITION BY HASH (${tenantColumn}), ${HASH_PARTITIONS} partitions; primary key (id, ${tenantColumn})`, reason: `${size}, a tenant's rows and no retention: a query for one tenant reads one partition, and each partition's indexes and vacuum are a sixteenth of the table's`, tradeoff: `lookups by id alone visit all ${HASH_PARTITIONS} partitions (give ${tenantColumn} too); the partition count is fixed (changing it rewrites the table)`, from: ['entities', entity] });
       continue;
     }
-    const children = key ? coPartitionable(table, all) : undefined;
+    // Before PostgreSQL 15 an UPDATE moving a row to another partition fires the references' ON DELETE: co-partitioned children would be deleted.
+    const children = key && spec.postgres >= 15 ? coPartitionable(table, all, entityOf) : undefined;
     if (!key || (referrers.length && !children) || table.uniques.length || table.indexes.some((x) => x.unique)) {
-      const why = !key ? 'it has no timestamp to partition by' : referrers.length && !children ? `${referrers.join(', ') === 'itself' ? 'it refers to itself' : `${referrers.join(', ')} refer${referrers.length === 1 ? 's' : ''} to it`}: the foreign keys would have to include the partition key, and ${referrers.includes('itself') ? 'a table cannot be partitioned with itself' : 'only a table that refers to it once, by a required reference, with no unique key and nothing referring to it, is partitioned along with it'}` : `its unique keys would have to include ${key}`;
+      const why = !key ? 'it has no timestamp to partition by' : referrers.length && !children ? `${referrers.join(', ') === 'itself' ? 'it refers to itself' : `${referrers.join(', ')} refer${referrers.length === 1 ? 's' : ''} to it`}: the foreign keys would have to include the partition key, and ${referrers.includes('itself') ? 'a table cannot be partitioned with itself' : spec.postgres < 15 ? `before PostgreSQL 15 (the spec targets ${spec.postgres}) moving a row to another month's partition fires the reference's ON DELETE on its children` : 'only a table that refers to it once, by a required reference, with no unique key, no retention of its own and nothing referring to it, is partitioned along with it'}` : `its unique keys would have to include ${key}`;
       decide({ topic: 'partitioning', subject: table.name, choice: 'not partitioned', reason: `${size}, but ${why}`, tradeoff: e.retention ? `old rows leave by batched DELETE (ops/retention.sql), which costs vacuum work that dropping a partition would not` : 'one large table: vacuum and index maintenance grow with it', from: ['entities', entity] });
       continue;
     }
@@ -478,10 +483,11 @@ function addPartitioning(spec: Spec, tables: Map<string, DesignedTable>, all: Ta
 /**
  * The tables that can be partitioned along with `table` (co-partitioning): each refers to it
  * once, by a required single-column reference, has no unique key but its primary key (which
- * gains the copied key), is not partitioned, and nothing refers to it. Undefined when any
+ * gains the copied key), has no retention of its own, is not partitioned, and nothing refers
+ * to it. Undefined when any
  * referrer cannot: the table then stays whole.
  */
-function coPartitionable(table: Table, all: Table[]): { child: Table; fk: ForeignKey }[] | undefined {
+function coPartitionable(table: Table, all: Table[], entityOf: Map<string, EntitySpec>): { child: Table; fk: ForeignKey }[] | undefined {
   const out: { child: Table; fk: ForeignKey }[] = [];
   for (const t of all) {
     const fks = t.foreignKeys.filter((k) => k.refTable.name === table.name);
@@ -489,7 +495,8 @@ function coPartitionable(table: Table, all: Table[]): { child: Table; fk: Foreig
     const [fk] = fks;
     const required = fks.length === 1 && fk.columns.length === 1 && t.columns.find((c) => c.name === fk.columns[0])?.notNull;
     const referenced = all.some((o) => o.foreignKeys.some((k) => k.refTable.name === t.name));
-    if (t === table || !required || referenced || t.partitioning || t.partitionOf || t.uniques.length || t.indexes.some((x) => x.unique)) return undefined;
+    // A retention of its own would drop its months on another schedule than the parent's (a parent month cannot leave while children refer to it).
+    if (t === table || !required || referenced || t.partitioning || t.partitionOf || t.uniques.length || t.indexes.some((x) => x.unique) || entityOf.get(t.name)?.retention) return undefined;
     out.push({ child: t, fk });
   }
   return out.length ? out : undefined;

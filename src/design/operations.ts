@@ -140,9 +140,12 @@ ${
   END LOOP;${
     retention
       ? `
-  -- Past retention (${retention}): detached, then dropped. DETACH … CONCURRENTLY cannot run in a procedure:
+  -- Past retention (${retention}): rows left in the DEFAULT partition deleted (a month created late, or
+  -- a table partitioned with its parent: the parent's month can leave only once nothing refers to it),
+  -- then month partitions detached and dropped. DETACH … CONCURRENTLY cannot run in a procedure:
   -- the plain DETACH locks the parent briefly (ACCESS EXCLUSIVE), and lock_timeout bounds the wait.
   SET LOCAL lock_timeout = '2s';
+  DELETE FROM ${qualifiedName(schema, defaultPartition)} WHERE ${quoteIdent(key)} < now() - interval '${retention}';
   FOR part IN
     SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
     WHERE i.inhparent = '${qualifiedName(schema, table.name)}'::regclass AND c.relname ~ '_\\d{4}_\\d{2}$'
