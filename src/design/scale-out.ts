@@ -9,14 +9,14 @@ import { monthlyGrowth, rowsAfter, tableVolumes } from './table-volume.js';
 import type { Spec } from './spec.js';
 
 /**
- * Past these, one PostgreSQL node is outgrown: 10 billion rows at the horizon is 1–3 TB with
+ * Past these, one PostgreSQL node is outgrown: 10 billion rows in a year is 1–3 TB with
  * indexes (backups, restores, index builds and vacuum of the largest tables take hours), and
  * 20 000 sustained inserts a second, each writing WAL for the row and every index, is near what
  * one primary absorbs while also serving reads.
  */
 const SCALE_OUT_ROWS = 10_000_000_000;
 const SCALE_OUT_INSERTS_PER_SECOND = 20_000;
-/** Tables smaller than this at the horizon, not tied to the distribution key, are copied to every node. */
+/** Tables smaller than this in a year, not tied to the distribution key, are copied to every node. */
 const REFERENCE_MAX_ROWS = 10_000_000;
 /** A distribution key with fewer values than this spreads unevenly over Citus's 32 shards. */
 const MIN_ROOT_ROWS = 10_000;
@@ -29,25 +29,23 @@ export interface ScaleOutPlan {
   decisions: Decision[];
   /** ops/citus.sql: the single-node changes first (runnable on any PostgreSQL), then the Citus calls. */
   sql: string;
-  /** Where the Citus calls start in `sql`: what is before runs on plain PostgreSQL. */
-  citusFrom: number;
 }
 
 /**
  * When the volume or write rate outgrows one node: a Citus plan. One distribution key is
  * chosen — the tenant column, else the entity whose id the declared queries filter by most
  * (by weight), else the one most of the data hangs off (directly, or through a parent: that
- * table then gets the key copied in) — and every table is placed: distributed by that key and co-located (joins and foreign
- * keys stay on one node), a reference table copied to every node (small, and not tied to the
- * key), or distributed by its own id on its own (large and unrelated). Citus requires every
+ * table then gets the key copied in) — and every table is placed: distributed by that key and
+ * co-located (joins and foreign keys stay on one node), a reference table copied to every node
+ * (small, and not tied to the key), or distributed alone by its own key (large and unrelated). Citus requires every
  * unique key of a distributed table to include its distribution column and foreign keys between
  * distributed tables to include both distribution columns; the plan says what changes for that.
  */
 export function planScaleOut(spec: Spec, design: DesignModel): ScaleOutPlan | { decisions: Decision[] } {
   const volumes = tableVolumes(spec, design);
   // A year ahead (rows leave past a retention), whatever each table's partitioning horizon.
-  const horizon = new Map(volumes.map((v) => [v.table.name, rowsAfter(v.volume, 12)]));
-  const totalRows = [...horizon.values()].reduce((a, b) => a + b, 0);
+  const inYear = new Map(volumes.map((v) => [v.table.name, rowsAfter(v.volume, 12)]));
+  const totalRows = [...inYear.values()].reduce((a, b) => a + b, 0);
   const insertsPerSecond = volumes.reduce((n, v) => n + monthlyGrowth(v.volume.growth), 0) / 2_592_000;
   const figures = `${significantCount(totalRows)} rows in a year and ${significantCount(insertsPerSecond)} inserts a second on average (one node is outgrown past ${significantCount(SCALE_OUT_ROWS)} rows or ${significantCount(SCALE_OUT_INSERTS_PER_SECOND)} inserts a second)`;
   if (totalRows < SCALE_OUT_ROWS && insertsPerSecond < SCALE_OUT_INSERTS_PER_SECOND) {
@@ -57,7 +55,7 @@ export function planScaleOut(spec: Spec, design: DesignModel): ScaleOutPlan | { 
   const tenant = spec.tenancy === 'none' ? undefined : spec.tenancy;
   const tenantTable = tenant?.entity ? design.tables.get(tenant.entity)?.table : undefined;
 
-  const rowsOf = (t: Table) => horizon.get(t.name) ?? 0;
+  const rowsOf = (t: Table) => inYear.get(t.name) ?? 0;
   // A reference by id (with the parent's partition key after it, when co-partitioned), required.
   const requiredRefs = (t: Table) => t.foreignKeys.filter((k) => k.refColumns[0] === 'id' && k.columns.length === k.refColumns.length && t.columns.find((c) => c.name === k.columns[0])?.notNull && k.refTable.name !== t.name);
 
@@ -108,7 +106,7 @@ export function planScaleOut(spec: Spec, design: DesignModel): ScaleOutPlan | { 
     // on a tie: the rows it co-locates (the coarsest key that keeps most data together), then
     // the fewer tables that need the key copied in.
     const shapes = shapeQueries(design.database, spec.queries.map((q) => ({ name: q.name, sql: q.sql, weight: q.per_second ?? q.weight ?? 1, parameters: 0, span: { file: 'spec', line: 1, column: 1 } })));
-    const candidates = tables.filter((t) => tables.some((o) => requiredRefs(o).some((k) => k.refTable.name === t.name)) && (!horizon.has(t.name) || rowsOf(t) >= MIN_ROOT_ROWS));
+    const candidates = tables.filter((t) => tables.some((o) => requiredRefs(o).some((k) => k.refTable.name === t.name)) && (!inYear.has(t.name) || rowsOf(t) >= MIN_ROOT_ROWS));
     let best: { table: Table; routed: number; rows: number; copies: number } | undefined;
     for (const c of candidates) {
       const placed = place(c, `${c.name}.id`);
@@ -120,7 +118,7 @@ export function planScaleOut(spec: Spec, design: DesignModel): ScaleOutPlan | { 
         return n + (keyed ? shape.query.weight : 0);
       }, 0);
       const together = [...placed].filter(([, p]) => p.kind === 'distributed' && p.colocated);
-      const rows = together.reduce((n, [name]) => n + (horizon.get(name) ?? 0), 0);
+      const rows = together.reduce((n, [name]) => n + (inYear.get(name) ?? 0), 0);
       const copies = together.filter(([, p]) => p.kind === 'distributed' && p.copiedThrough).length;
       if (!best || routed > best.routed || (routed === best.routed && (rows > best.rows || (rows === best.rows && copies < best.copies)))) best = { table: c, routed, rows, copies };
     }
@@ -284,7 +282,7 @@ BEGIN;
 `;
   const part1 = `${head}${before.join('\n')}${before.length ? '\n' : ''}COMMIT;\n`;
   const part2 = `\n-- Part 2: Citus (distributing copies the rows to the shards; reference tables first).\n${after.join('\n')}\n`;
-  return { decisions, sql: part1 + part2, citusFrom: part1.length };
+  return { decisions, sql: part1 + part2 };
 }
 
 /** Referenced tables before those that refer to them, by the foreign keys that stay. */
