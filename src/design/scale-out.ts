@@ -95,41 +95,35 @@ export function planScaleOut(spec: Spec, design: DesignModel): ScaleOutPlan | { 
     return placed;
   };
 
-  let root: Table | undefined;
-  let key: string;
   if (tenant) {
-    root = tenantTable && rowsOf(tenantTable) >= REFERENCE_MAX_ROWS ? tenantTable : undefined;
-    key = tenant.column;
-  } else {
-    // The key the declared queries name: each candidate scores the weight of the queries that
-    // filter a table by its distribution column (one node answers them). Without queries, or
-    // on a tie: the rows it co-locates (the coarsest key that keeps most data together), then
-    // the fewer tables that need the key copied in.
-    const shapes = shapeQueries(design.database, spec.queries.map((q) => ({ name: q.name, sql: q.sql, weight: q.per_second ?? q.weight ?? 1, parameters: 0, span: { file: 'spec', line: 1, column: 1 } })));
-    const candidates = tables.filter((t) => tables.some((o) => requiredRefs(o).some((k) => k.refTable.name === t.name)) && (!inYear.has(t.name) || rowsOf(t) >= MIN_ROOT_ROWS));
-    let best: { table: Table; routed: number; rows: number; copies: number } | undefined;
-    for (const c of candidates) {
-      const placed = place(c, `${c.name}.id`);
-      const routed = shapes.reduce((n, shape) => {
-        const keyed = shape.accesses.some((a) => {
-          const p = placed.get(a.table);
-          return p?.kind === 'distributed' && p.colocated && [...a.equality, ...a.inList].some((k) => k.column === p.column);
-        });
-        return n + (keyed ? shape.query.weight : 0);
-      }, 0);
-      const together = [...placed].filter(([, p]) => p.kind === 'distributed' && p.colocated);
-      const rows = together.reduce((n, [name]) => n + (inYear.get(name) ?? 0), 0);
-      const copies = together.filter(([, p]) => p.kind === 'distributed' && p.copiedThrough).length;
-      if (!best || routed > best.routed || (routed === best.routed && (rows > best.rows || (rows === best.rows && copies < best.copies)))) best = { table: c, routed, rows, copies };
-    }
-    if (!best) {
-      return { decisions: [{ topic: 'scale-out', subject: 'one node', choice: 'no scale-out plan', reason: `${figures}, but no entity is referred to by the others: there is no key to co-locate by (declare the references, or tenancy)`, tradeoff: 'past one node, the largest tables need a distribution key chosen by hand' }] };
-    }
-    root = best.table;
-    key = `${root.name}.id`;
+    const root = tenantTable && rowsOf(tenantTable) >= REFERENCE_MAX_ROWS ? tenantTable : undefined;
+    return render(spec, design, tables, place(root, tenant.column), root, tenant.column, figures);
   }
-  const placed = place(root, key);
-  return render(spec, design, tables, placed, root, key, figures);
+  // The key the declared queries name: each candidate scores the weight of the queries that
+  // filter a table by its distribution column (one node answers them). Without queries, or
+  // on a tie: the rows it co-locates (the coarsest key that keeps most data together), then
+  // the fewer tables that need the key copied in.
+  const shapes = shapeQueries(design.database, spec.queries.map((q) => ({ name: q.name, sql: q.sql, weight: q.per_second ?? q.weight ?? 1, parameters: 0, span: { file: 'spec', line: 1, column: 1 } })));
+  const candidates = tables.filter((t) => tables.some((o) => requiredRefs(o).some((k) => k.refTable.name === t.name)) && (!inYear.has(t.name) || rowsOf(t) >= MIN_ROOT_ROWS));
+  let best: { table: Table; placed: Map<string, Placement>; routed: number; rows: number; copies: number } | undefined;
+  for (const c of candidates) {
+    const placed = place(c, `${c.name}.id`);
+    const routed = shapes.reduce((n, shape) => {
+      const keyed = shape.accesses.some((a) => {
+        const p = placed.get(a.table);
+        return p?.kind === 'distributed' && p.colocated && [...a.equality, ...a.inList].some((k) => k.column === p.column);
+      });
+      return n + (keyed ? shape.query.weight : 0);
+    }, 0);
+    const together = [...placed].filter(([, p]) => p.kind === 'distributed' && p.colocated);
+    const rows = together.reduce((n, [name]) => n + (inYear.get(name) ?? 0), 0);
+    const copies = together.filter(([, p]) => p.kind === 'distributed' && p.copiedThrough).length;
+    if (!best || routed > best.routed || (routed === best.routed && (rows > best.rows || (rows === best.rows && copies < best.copies)))) best = { table: c, placed, routed, rows, copies };
+  }
+  if (!best) {
+    return { decisions: [{ topic: 'scale-out', subject: 'one node', choice: 'no scale-out plan', reason: `${figures}, but no entity is referred to by the others: there is no key to co-locate by (declare the references, or tenancy)`, tradeoff: 'past one node, the largest tables need a distribution key chosen by hand' }] };
+  }
+  return render(spec, design, tables, best.placed, best.table, `${best.table.name}.id`, figures);
 }
 
 function singular(table: string, design: DesignModel): string {
